@@ -1,0 +1,4 @@
+// Library surface: named re-exports of each layer's index (STYLE.md convention 8).
+export * from './errors.js';
+export * from './util/tree.js';
+export * from './util/limits.js';
