@@ -1,0 +1,98 @@
+/**
+ * The command line (DESIGN.md section 5 is the contract: names and flags stay).
+ * Exit codes: 0 ok, 1 runtime failure, 2 usage or configuration error, each failure as one
+ * line on stderr naming the bad value.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { BridgeError, ConfigError } from '../errors.js';
+import { resolveConfig, LOG_LEVELS, type ServeOptions } from './config.js';
+import { createLogger } from './log.js';
+import { serve } from './serve.js';
+import { readInput, wbxmlDecode, wbxmlEncode } from './wbxml-cmd.js';
+
+export interface CliIo {
+  readonly stdout: NodeJS.WritableStream;
+  readonly stderr: NodeJS.WritableStream;
+}
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+/** Run the CLI with argv (without node and script). Resolves with the process exit status. */
+export async function runCli(argv: readonly string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  let status = 0;
+  const program = new Command('syncml-bridge')
+    .description('SyncML DS over OBEX (Bluetooth, IrDA, USB/serial cables) for legacy phones')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+    })
+    .showHelpAfterError(false);
+
+  const dataDir = (): Option => new Option('--data-dir <dir>', 'data directory').default('./var');
+
+  program.command('serve')
+    .description('run the daemon (default: OBEX over TCP and HTTP on loopback, data in ./var)')
+    .option('--config <file>', 'JSON configuration file')
+    .addOption(dataDir().default(undefined))
+    .option('--obex-tcp <host:port>', 'listen for OBEX over TCP (repeatable)', collect)
+    .option('--http <host:port>', 'listen for SyncML over HTTP')
+    .option('--serial <path[=profile]>', 'serve a serial/IrCOMM/USB-ACM tty (repeatable)', collect)
+    .option('--bluetooth [adapter]', 'serve Bluetooth RFCOMM (BlueZ), optionally on one adapter')
+    .option('--relay <mode>', 'relay to an upstream server: passthrough | store-forward')
+    .option('--upstream <url>', 'upstream SyncML server URL (with --relay)')
+    .addOption(new Option('--log-level <level>', 'log level').choices(LOG_LEVELS as string[]))
+    .action(async (opts: ServeOptions) => {
+      const cfg = resolveConfig(opts);
+      const log = createLogger({ level: cfg.logLevel });
+      status = await serve(cfg, { out: (line) => io.stdout.write(line + '\n'), log });
+    });
+
+  const wbxml = program.command('wbxml').description('WBXML <-> XML for SyncML, MetInf and DevInf documents');
+  wbxml.command('decode')
+    .description('WBXML -> XML on stdout')
+    .argument('[file]', 'input file, or - for standard input')
+    .addOption(dataDir())
+    .action((file: string | undefined) => {
+      io.stdout.write(wbxmlDecode(readInput(file)));
+    });
+  wbxml.command('encode')
+    .description('XML -> WBXML on stdout')
+    .argument('[file]', 'input file, or - for standard input')
+    .addOption(dataDir())
+    .action((file: string | undefined) => {
+      io.stdout.write(wbxmlEncode(readInput(file)));
+    });
+
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return status;
+  } catch (err) {
+    return reportError(err, argv, io);
+  }
+}
+
+function reportError(err: unknown, argv: readonly string[], io: CliIo): number {
+  if (err instanceof CommanderError) {
+    // Help and version are "errors" to commander; their output is already written.
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
+    return 2;
+  }
+  const what = argv.filter((a) => !a.startsWith('-')).slice(0, 2).join(' ');
+  const line = (msg: string): void => void io.stderr.write(`syncml-bridge${what === '' ? '' : ' ' + what}: ${msg}\n`);
+  if (err instanceof ConfigError) {
+    line(err.message);
+    return 2;
+  }
+  if (err instanceof BridgeError) {
+    line(err.message);
+    return 1;
+  }
+  const e = err as NodeJS.ErrnoException;
+  if (e !== null && typeof e === 'object' && typeof e.code === 'string' && typeof e.message === 'string') {
+    line(e.message);
+    return 1;
+  }
+  line(`internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  return 1;
+}

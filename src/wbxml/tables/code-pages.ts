@@ -1,0 +1,79 @@
+/**
+ * Code-page sets per document language, built once from the token tables. A SyncML document has
+ * SyncML on page 0 and MetInf on page 1; a DevInf document has DevInf on page 0; a stand-alone
+ * MetInf document has MetInf on page 0 (and, when decoding, also on page 1, where libwbxml's
+ * stand-alone MetInf tables put it).
+ */
+import type { DtdVersion, Language, Ns } from '../../util/tree.js';
+import { DEVINF10_TAGS, DEVINF11_TAGS, DEVINF12_TAGS } from './devinf.js';
+import { METINF10_TAGS, METINF11_TAGS, METINF12_TAGS, SYNCML10_TAGS, SYNCML11_TAGS, SYNCML12_TAGS } from './syncml.js';
+
+/** One code page: which vocabulary it is, and its token maps in both directions. */
+export interface CodePage {
+  readonly page: number;
+  readonly ns: Ns;
+  readonly nameOfToken: ReadonlyMap<number, string>;
+  readonly tokenOfName: ReadonlyMap<string, number>;
+}
+
+/** All code pages of one document language. */
+export interface CodePageSet {
+  readonly language: Language;
+  /** Pages the decoder accepts, by page number. */
+  readonly pages: ReadonlyMap<number, CodePage>;
+  /** Page the encoder uses for each namespace it can write in this document. */
+  readonly pageOfNs: ReadonlyMap<Ns, CodePage>;
+}
+
+type TagTable = Readonly<Record<string, number>>;
+
+/** Tag tables by namespace and version (the data the code pages are derived from). */
+export const TAG_TABLES: Readonly<Record<Ns, Readonly<Record<DtdVersion, TagTable>>>> = {
+  syncml: { '1.0': SYNCML10_TAGS, '1.1': SYNCML11_TAGS, '1.2': SYNCML12_TAGS },
+  metinf: { '1.0': METINF10_TAGS, '1.1': METINF11_TAGS, '1.2': METINF12_TAGS },
+  devinf: { '1.0': DEVINF10_TAGS, '1.1': DEVINF11_TAGS, '1.2': DEVINF12_TAGS },
+};
+
+function codePage(page: number, ns: Ns, table: TagTable): CodePage {
+  const tokenOfName = new Map<string, number>();
+  const nameOfToken = new Map<number, string>();
+  for (const [name, token] of Object.entries(table)) {
+    tokenOfName.set(name, token);
+    nameOfToken.set(token, name);
+  }
+  return { page, ns, nameOfToken, tokenOfName };
+}
+
+function buildSet(language: Language): CodePageSet {
+  const v = language.version;
+  const pages = new Map<number, CodePage>();
+  const pageOfNs = new Map<Ns, CodePage>();
+  if (language.kind === 'syncml') {
+    const p0 = codePage(0, 'syncml', TAG_TABLES.syncml[v]);
+    const p1 = codePage(1, 'metinf', TAG_TABLES.metinf[v]);
+    pages.set(0, p0).set(1, p1);
+    pageOfNs.set('syncml', p0).set('metinf', p1);
+  } else if (language.kind === 'devinf') {
+    const p0 = codePage(0, 'devinf', TAG_TABLES.devinf[v]);
+    pages.set(0, p0);
+    pageOfNs.set('devinf', p0);
+  } else {
+    const p0 = codePage(0, 'metinf', TAG_TABLES.metinf[v]);
+    pages.set(0, p0).set(1, codePage(1, 'metinf', TAG_TABLES.metinf[v]));
+    pageOfNs.set('metinf', p0);
+  }
+  return { language, pages, pageOfNs };
+}
+
+const CACHE = new Map<string, CodePageSet>();
+
+/** The code pages of a document language (cached). */
+export function codePagesOf(language: Language): CodePageSet {
+  const key = `${language.kind}/${language.version}`;
+  let set = CACHE.get(key);
+  if (set === undefined) {
+    set = buildSet({ kind: language.kind, version: language.version });
+    CACHE.set(key, set);
+  }
+  return set;
+}
