@@ -183,7 +183,7 @@ export interface Put {
   Item: Item[];
 }
 
-export interface Map {
+export interface MapCommand {
   cmd: 'Map';
   CmdID: string;
   Target: Target;
@@ -250,7 +250,7 @@ export interface Sync {
 }
 
 /** Commands allowed inside Atomic. */
-export type AtomicSubCommand = Add | Alert | Atomic | Copy | Delete | Exec | Get | Map | Move | Replace | Sequence | Sync;
+export type AtomicSubCommand = Add | Alert | Atomic | Copy | Delete | Exec | Get | MapCommand | Move | Replace | Sequence | Sync;
 
 export interface Atomic {
   cmd: 'Atomic';
@@ -261,7 +261,7 @@ export interface Atomic {
 }
 
 /** Commands allowed inside Sequence. */
-export type SequenceSubCommand = Add | Alert | Atomic | Copy | Delete | Exec | Get | Map | Move | Replace | Sync;
+export type SequenceSubCommand = Add | Alert | Atomic | Copy | Delete | Exec | Get | MapCommand | Move | Replace | Sync;
 
 export interface Sequence {
   cmd: 'Sequence';
@@ -273,7 +273,7 @@ export interface Sequence {
 
 /** Any SyncML command (a SyncBody child). */
 export type Command =
-  | Add | Alert | Atomic | Copy | Delete | Exec | Get | Map | Move | Put | Replace | Results | Search
+  | Add | Alert | Atomic | Copy | Delete | Exec | Get | MapCommand | Move | Put | Replace | Results | Search
   | Sequence | Status | Sync;
 
 /** `SyncHdr`. */
