@@ -5,6 +5,7 @@
  */
 import { childElements, type XElement } from '../util/tree.js';
 import { devInfFromTree } from './devinf.js';
+import { rememberMetaOrder } from './meta-order.js';
 import { SyncmlModelError, type SyncmlErrorKind } from './errors.js';
 import type { Anchor, Chal, Cred, Filter, Item, ItemData, Mem, Meta, ParentRef, Source, Target } from './model.js';
 import type { SyncmlVersion } from './constants.js';
@@ -114,6 +115,7 @@ export function decodeMeta(e: XElement, ctx: DecodeCtx | undefined): Meta {
   if (k.has('FieldLevel')) m.FieldLevel = true;
   n('FreeMem'); n('FreeID');
   if (k.has('SharedMem')) m.SharedMem = true;
+  rememberMetaOrder(m, childElements(e).map((c) => c.name));
   return m;
 }
 

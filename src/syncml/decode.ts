@@ -102,13 +102,13 @@ export function commandFromTree(e: XElement, outer: DecodeCtx): Command {
     }
     case 'Delete': {
       const k = kids(e, set('CmdID', 'NoResp', 'Archive', 'SftDel', 'Cred', 'Meta', 'Item'), set('Item'), ctx);
-      const c: Delete = { cmd: 'Delete', CmdID: cmdId() };
+      const c = { cmd: 'Delete', CmdID: cmdId() } as Delete;
       if (k.has('NoResp')) c.NoResp = true;
       if (k.has('Archive')) c.Archive = true;
       if (k.has('SftDel')) c.SftDel = true;
       credMeta(c, k, ctx);
       c.Item = items(k, 'Delete', ctx, true);
-      return c as Delete;
+      return c;
     }
     case 'Alert': {
       const k = kids(e, set('CmdID', 'NoResp', 'Cred', 'Data', 'Correlator', 'Item'), set('Item'), ctx);
@@ -205,7 +205,7 @@ export function commandFromTree(e: XElement, outer: DecodeCtx): Command {
     case 'Status':
       return statusFromTree(e, ctx, idEl);
     case 'Sync': {
-      const k = kids(e, new Set(['CmdID', 'NoResp', 'Cred', 'Target', 'Source', 'Meta', 'NumberOfChanges', ...SYNC_SUB]), SYNC_SUB, ctx);
+      const k = kids(e, new Set(['CmdID', 'NoResp', 'Cred', 'Target', 'Source', 'Meta', 'NumberOfChanges', ...COMMAND_NAMES]), COMMAND_NAMES, ctx);
       const c = { cmd: 'Sync', CmdID: cmdId() } as Sync;
       if (k.has('NoResp')) c.NoResp = true;
       const cred = opt(k, 'Cred');

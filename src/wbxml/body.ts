@@ -41,6 +41,14 @@ interface Open {
   readonly offset: number;
 }
 
+// Local copies of the token values: the switch below compares against plain constants (module
+// namespace bindings cost a property read per case under some loaders).
+const {
+  SWITCH_PAGE, END, ENTITY, STR_I, LITERAL, EXT_I_0, EXT_I_1, EXT_I_2, PI, LITERAL_C,
+  EXT_T_0, EXT_T_1, EXT_T_2, STR_T, LITERAL_A, EXT_0, EXT_1, EXT_2, OPAQUE, LITERAL_AC,
+} = GLOBAL;
+const { CONTENT, ATTRIBUTES, TOKEN_MASK } = TAG_BIT;
+
 const UTF8_STRICT = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /**
@@ -77,21 +85,20 @@ class BodyParser {
         throw wbxmlDecodeError(WBXML_ERR.STRUCTURE, `unexpected byte 0x${hex(tok)} after the root element`, at);
       }
       switch (tok) {
-        case GLOBAL.SWITCH_PAGE: this.parseSwitchPage(); break;
-        case GLOBAL.END: this.parseEnd(); break;
-        case GLOBAL.STR_I: this.addLeaf(this.parseInlineString(), at); break;
-        case GLOBAL.STR_T: this.addLeaf(this.parseTableString(), at); break;
-        case GLOBAL.ENTITY: this.addLeaf(this.parseEntity(), at); break;
-        case GLOBAL.OPAQUE: this.parseOpaque(); break;
-        case GLOBAL.LITERAL: case GLOBAL.LITERAL_A: case GLOBAL.LITERAL_C: case GLOBAL.LITERAL_AC:
+        case SWITCH_PAGE: this.parseSwitchPage(); break;
+        case END: this.parseEnd(); break;
+        case STR_I: this.addLeaf(this.parseInlineString(), at); break;
+        case STR_T: this.addLeaf(this.parseTableString(), at); break;
+        case ENTITY: this.addLeaf(this.parseEntity(), at); break;
+        case OPAQUE: this.parseOpaque(); break;
+        case LITERAL: case LITERAL_A: case LITERAL_C: case LITERAL_AC:
           this.parseLiteralTag(tok); break;
-        case GLOBAL.PI: case GLOBAL.EXT_I_0: case GLOBAL.EXT_I_1: case GLOBAL.EXT_I_2:
-        case GLOBAL.EXT_T_0: case GLOBAL.EXT_T_1: case GLOBAL.EXT_T_2:
-        case GLOBAL.EXT_0: case GLOBAL.EXT_1: case GLOBAL.EXT_2:
+        case PI: case EXT_I_0: case EXT_I_1: case EXT_I_2:
+        case EXT_T_0: case EXT_T_1: case EXT_T_2:
+        case EXT_0: case EXT_1: case EXT_2:
           throw wbxmlDecodeError(WBXML_ERR.TOKEN, `unsupported token ${globalTokenName(tok) ?? hex(tok)}`, at);
         default: this.parseTag(tok); break;
       }
-      if (this.root !== undefined && this.stack.length === 0 && this.pos >= this.end) break;
     }
     if (this.stack.length > 0) {
       const open = this.stack[this.stack.length - 1]!;
@@ -122,7 +129,7 @@ class BodyParser {
   /** `stag = TAG | ( literalTag index )` with the content and attribute bits (§5.8.2). */
   private parseTag(tok: number): void {
     const at = this.pos;
-    const token = tok & TAG_BIT.TOKEN_MASK;
+    const token = tok & TOKEN_MASK;
     const name = this.page.nameOfToken.get(token);
     if (name === undefined) {
       throw wbxmlDecodeError(WBXML_ERR.TOKEN, `unknown tag token 0x${hex(token)} on code page ${this.page.page} (${this.page.ns})`, at);
@@ -155,12 +162,11 @@ class BodyParser {
     if (++this.ctx.counters.elements > this.ctx.limits.maxElements) {
       throw wbxmlDecodeError(WBXML_ERR.LIMIT, `more than ${this.ctx.limits.maxElements} elements`, at);
     }
-    if (this.root === undefined && this.stack.length > 0) throw new RangeError('unreachable');
     const el: XElement = { kind: 'element', name, ns: this.page.ns, children: [] };
     if (this.stack.length === 0) this.root = el;
     else this.stack[this.stack.length - 1]!.el.children.push(el);
-    if ((tok & TAG_BIT.ATTRIBUTES) !== 0) this.skipAttributes();
-    if ((tok & TAG_BIT.CONTENT) !== 0) this.stack.push({ el, offset: at });
+    if ((tok & ATTRIBUTES) !== 0) this.skipAttributes();
+    if ((tok & CONTENT) !== 0) this.stack.push({ el, offset: at });
   }
 
   /**
@@ -175,17 +181,17 @@ class BodyParser {
       if (at >= this.end) throw wbxmlDecodeError(WBXML_ERR.TRUNCATED, 'input ends inside an attribute list', at);
       const tok = this.bytes[at]!;
       switch (tok) {
-        case GLOBAL.END: this.pos = at + 1; return;
-        case GLOBAL.SWITCH_PAGE:
+        case END: this.pos = at + 1; return;
+        case SWITCH_PAGE:
           if (at + 1 >= this.end) throw wbxmlDecodeError(WBXML_ERR.TRUNCATED, 'input ends inside SWITCH_PAGE', at);
           this.pos = at + 2; break;
-        case GLOBAL.LITERAL: case GLOBAL.STR_T: case GLOBAL.ENTITY:
-        case GLOBAL.EXT_T_0: case GLOBAL.EXT_T_1: case GLOBAL.EXT_T_2:
+        case LITERAL: case STR_T: case ENTITY:
+        case EXT_T_0: case EXT_T_1: case EXT_T_2:
           this.pos = readMbUint32(this.bytes, at + 1, this.end).next; break;
-        case GLOBAL.STR_I: case GLOBAL.EXT_I_0: case GLOBAL.EXT_I_1: case GLOBAL.EXT_I_2:
+        case STR_I: case EXT_I_0: case EXT_I_1: case EXT_I_2:
           this.pos = at + 1; this.pos = this.scanInline().next; break;
-        case GLOBAL.OPAQUE: this.pos = this.scanOpaque().next; break;
-        case GLOBAL.PI: throw wbxmlDecodeError(WBXML_ERR.TOKEN, 'unsupported token PI in an attribute list', at);
+        case OPAQUE: this.pos = this.scanOpaque().next; break;
+        case PI: throw wbxmlDecodeError(WBXML_ERR.TOKEN, 'unsupported token PI in an attribute list', at);
         default: this.pos = at + 1; break; // ATTRSTART (< 0x80) or ATTRVALUE (>= 0x80) token
       }
     }
@@ -276,6 +282,17 @@ class BodyParser {
 }
 
 function decodeUtf8(b: Uint8Array): string | undefined {
+  // Fast path for short ASCII strings (most SyncML leaves): no TextDecoder call.
+  if (b.length <= 64) {
+    let s = '';
+    let i = 0;
+    for (; i < b.length; i++) {
+      const c = b[i]!;
+      if (c >= 0x80) break;
+      s += String.fromCharCode(c);
+    }
+    if (i === b.length) return s;
+  }
   try {
     return UTF8_STRICT.decode(b);
   } catch {

@@ -69,7 +69,7 @@ export class ByteSink implements Sink {
     for (let x = v; x >= 0x80; x = Math.floor(x / 128)) n++;
     this.reserve(n);
     for (let i = n - 1; i >= 0; i--) {
-      this.buf[this.pos + i] = (v / 128 ** (n - 1 - i)) % 128 | (i === n - 1 ? 0 : 0x80);
+      this.buf[this.pos + i] = (Math.floor(v / 128 ** (n - 1 - i)) % 128) | (i === n - 1 ? 0 : 0x80);
     }
     this.pos += n;
   }

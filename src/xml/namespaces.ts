@@ -96,3 +96,27 @@ export function defaultChildNs(parentNs: Ns, parentName: string, childName: stri
   if (parentNs === 'syncml' && parentName === 'Meta') return 'metinf';
   return parentNs;
 }
+
+const SYSTEM_IDS: Readonly<Record<Ns, Readonly<Record<DtdVersion, string>>>> = Object.freeze({
+  syncml: {
+    '1.0': 'http://www.syncml.org/docs/syncml_represent_v10_20001207.dtd',
+    '1.1': 'http://www.syncml.org/docs/syncml_represent_v11_20020213.dtd',
+    '1.2': 'http://www.openmobilealliance.org/tech/DTD/OMA-TS-SyncML_RepPro_DTD-V1_2.dtd',
+  },
+  devinf: {
+    '1.0': 'http://www.syncml.org/docs/syncml_devinf_v10_20001207.dtd',
+    '1.1': 'http://www.syncml.org/docs/devinf_v11_20020215.dtd',
+    '1.2': 'http://www.openmobilealliance.org/tech/DTD/OMA-SyncML-Device_Information-DTD-1.2.dtd',
+  },
+  metinf: {
+    '1.0': 'http://www.syncml.org/docs/syncml_metinf_v10_20001207.dtd',
+    '1.1': 'http://www.syncml.org/docs/syncml_metinf_v11_20020215.dtd',
+    '1.2': 'http://www.openmobilealliance.org/tech/DTD/OMA-TS-SyncML_MetaInfo_DTD-V1_2.dtd',
+  },
+});
+
+/** `<!DOCTYPE ...>` with the FPI and DTD system id (the ones libwbxml uses) of a document type. */
+export function doctypeDeclaration(kind: Ns, version: DtdVersion): string {
+  const root = ROOT_NAMES[kind];
+  return `<!DOCTYPE ${root} PUBLIC "-//SYNCML//DTD ${root} ${version}//EN" "${SYSTEM_IDS[kind][version]}">`;
+}

@@ -44,22 +44,45 @@ function codePage(page: number, ns: Ns, table: TagTable): CodePage {
   return { page, ns, nameOfToken, tokenOfName };
 }
 
+const VERSIONS: readonly DtdVersion[] = ['1.0', '1.1', '1.2'];
+
+/**
+ * The table of `ns` as a `version` document uses it: its own tokens, plus every token of a later
+ * version whose number and name are still free in it. Real peers put later tags into earlier
+ * documents (Nokia: SourceParent in SyncML 1.1, DevInf 1.2 Property/PropParam in DevInf 1.1);
+ * since the numbers never collide except for renames (DevInf 0x1C Size -> MaxSize, where the
+ * document's own name wins), accepting them costs nothing and loses nothing.
+ */
+function liberalTable(ns: Ns, version: DtdVersion): TagTable {
+  const own = TAG_TABLES[ns][version];
+  const out: Record<string, number> = { ...own };
+  const used = new Set(Object.values(own));
+  for (const later of VERSIONS.slice(VERSIONS.indexOf(version) + 1)) {
+    for (const [name, token] of Object.entries(TAG_TABLES[ns][later])) {
+      if (name in out || used.has(token)) continue;
+      out[name] = token;
+      used.add(token);
+    }
+  }
+  return out;
+}
+
 function buildSet(language: Language): CodePageSet {
   const v = language.version;
   const pages = new Map<number, CodePage>();
   const pageOfNs = new Map<Ns, CodePage>();
   if (language.kind === 'syncml') {
-    const p0 = codePage(0, 'syncml', TAG_TABLES.syncml[v]);
-    const p1 = codePage(1, 'metinf', TAG_TABLES.metinf[v]);
+    const p0 = codePage(0, 'syncml', liberalTable('syncml', v));
+    const p1 = codePage(1, 'metinf', liberalTable('metinf', v));
     pages.set(0, p0).set(1, p1);
     pageOfNs.set('syncml', p0).set('metinf', p1);
   } else if (language.kind === 'devinf') {
-    const p0 = codePage(0, 'devinf', TAG_TABLES.devinf[v]);
+    const p0 = codePage(0, 'devinf', liberalTable('devinf', v));
     pages.set(0, p0);
     pageOfNs.set('devinf', p0);
   } else {
-    const p0 = codePage(0, 'metinf', TAG_TABLES.metinf[v]);
-    pages.set(0, p0).set(1, codePage(1, 'metinf', TAG_TABLES.metinf[v]));
+    const p0 = codePage(0, 'metinf', liberalTable('metinf', v));
+    pages.set(0, p0).set(1, codePage(1, 'metinf', liberalTable('metinf', v)));
     pageOfNs.set('metinf', p0);
   }
   return { language, pages, pageOfNs };

@@ -1,0 +1,80 @@
+/**
+ * MessageBuilder: CmdID assignment, constructors, and the exactness of its incremental size
+ * against a full encode, across many random messages in both encodings.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import {
+  ALERT, MessageBuilder, STATUS, add, alert, anchorMeta, decodeMessage, encodeMessage, headerStatus, item, mapCmd,
+  statusFor, sync, syncHdr, type Command, type CommandDraft, type SyncmlVersion,
+} from '../../src/syncml/index.js';
+import { arbCommand, arbHdr } from './arbitraries.js';
+import { devInfArbitrary } from './devinf-source.js';
+
+/** Drop CmdIDs at every depth, so the builder assigns them. */
+function draftOf(c: Command): CommandDraft {
+  const { CmdID: _id, ...rest } = c;
+  if ('commands' in c) return { ...rest, commands: c.commands.map(draftOf) } as CommandDraft;
+  return rest as CommandDraft;
+}
+
+test('CmdIDs are assigned 1, 2, ... in document order, nested commands included', () => {
+  const b = new MessageBuilder(syncHdr('1.2', '7', '3', 'phone', 'server'), 'xml');
+  b.add(alert(ALERT.TWO_WAY, [item({ target: './contacts', source: 'contacts', meta: anchorMeta('2', '1') })]));
+  const s = b.add(sync('./contacts', 'contacts', [
+    add([item({ source: 'g1', data: 'BEGIN:VCARD\r\nEND:VCARD\r\n', meta: { Type: 'text/x-vcard' } })]),
+    add([item({ source: 'g2', data: 'x' })]),
+  ], { NumberOfChanges: 2 }));
+  b.add(mapCmd('./contacts', 'contacts', [['g1', 'l1']]));
+  const ids = (c: Command): string[] => [c.CmdID, ...('commands' in c ? c.commands.flatMap(ids) : [])];
+  assert.deepEqual(b.build().SyncBody.commands.flatMap(ids), ['1', '2', '3', '4', '5']);
+  assert.equal(s.cmd, 'Sync');
+  assert.equal(b.nextCmdId, '6');
+  const back = decodeMessage(encodeMessage(b.setFinal().build(), 'wbxml')).message;
+  assert.deepStrictEqual(back, b.build());
+});
+
+test('status constructors reference the command they answer', () => {
+  const hdr = syncHdr('1.1', '1', '4', 'server', 'IMEI:1');
+  const hs = headerStatus(hdr, STATUS.AUTHENTICATION_ACCEPTED);
+  assert.deepEqual({ ...hs }, { cmd: 'Status', MsgRef: '4', CmdRef: '0', Cmd: 'SyncHdr', Data: 212, TargetRef: ['server'], SourceRef: ['IMEI:1'] });
+  const a: Command = { cmd: 'Add', CmdID: '9', Item: [{ Source: { LocURI: '12' } }] };
+  assert.deepEqual({ ...statusFor('4', a, STATUS.ITEM_ADDED) }, { cmd: 'Status', MsgRef: '4', CmdRef: '9', Cmd: 'Add', Data: 201, SourceRef: ['12'] });
+});
+
+test('explicit CmdIDs are kept', () => {
+  const b = new MessageBuilder(syncHdr('1.2', '1', '1', 't', 's'), 'wbxml');
+  const c = b.add({ cmd: 'Alert', CmdID: '42', Data: 222 });
+  assert.equal(c.CmdID, '42');
+  assert.equal(b.nextCmdId, '1');
+});
+
+for (const enc of ['wbxml', 'xml'] as const) {
+  for (const version of ['1.0', '1.1', '1.2'] as SyncmlVersion[]) {
+    test(`builder size is exact (${enc}, SyncML ${version})`, () => {
+      const devinf = devInfArbitrary();
+      const o = { version, binary: enc === 'wbxml', ...(devinf === undefined ? {} : { devinf }) };
+      const arb = fc.tuple(arbHdr(o), fc.array(arbCommand(o), { maxLength: 6 }), fc.boolean(), fc.boolean());
+      let checked = 0;
+      fc.assert(fc.property(arb, ([hdr, cmds, final, strip]) => {
+        const b = new MessageBuilder(hdr, enc);
+        if (final) b.setFinal();
+        assert.equal(b.size, encodeMessage(b.build(), enc).length, 'empty message');
+        for (const c of cmds) {
+          const d = strip ? draftOf(c) : c;
+          const predicted = b.sizeWith(d);
+          const withFinal = b.sizeWithFinal(d);
+          b.add(d);
+          const actual = encodeMessage(b.build(), enc).length;
+          assert.equal(b.size, actual, 'size after add');
+          assert.equal(predicted, actual, 'sizeWith before add');
+          assert.equal(withFinal, encodeMessage({ ...b.build(), SyncBody: { ...b.build().SyncBody, Final: true } }, enc).length);
+          assert.equal(b.fits(d, actual), b.sizeWith(d) <= actual);
+          checked++;
+        }
+      }), { seed: 42, numRuns: 120 });
+      assert.ok(checked > 100, `only ${checked} adds checked`);
+    });
+  }
+}
