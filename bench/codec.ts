@@ -35,7 +35,7 @@ const RUNS = arg('runs', 7);
 function makeVCards(dir: string): string[] {
   const gen = join(PEERS, 'gen-vcards.py');
   if (!existsSync(gen)) throw new Error(`needs the peers' contact generator at ${gen}`);
-  execFileSync('python3', [gen, '--out', dir, '--count', String(COUNT), '--seed', '2024', '--crlf'], { stdio: 'ignore' });
+  execFileSync('python3', [gen, '--out', dir, '--count', String(COUNT), '--seed', '2024'], { stdio: 'ignore' });
   return readdirSync(dir).filter((f) => f.endsWith('.vcf')).sort().map((f) => readFileSync(join(dir, f), 'utf8'));
 }
 

@@ -6,9 +6,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { BridgeError, ConfigError } from '../errors.js';
 import { resolveConfig, LOG_LEVELS, type ServeOptions } from './config.js';
-import { createLogger } from './log.js';
-import { serve } from './serve.js';
-import { readInput, wbxmlDecode, wbxmlEncode } from './wbxml-cmd.js';
+// Commands load their modules when they run, so a one-shot command does not pay for the daemon's.
 
 export interface CliIo {
   readonly stdout: NodeJS.WritableStream;
@@ -44,6 +42,7 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
     .addOption(new Option('--log-level <level>', 'log level').choices(LOG_LEVELS as string[]))
     .action(async (opts: ServeOptions) => {
       const cfg = resolveConfig(opts);
+      const [{ createLogger }, { serve }] = await Promise.all([import('./log.js'), import('./serve.js')]);
       const log = createLogger({ level: cfg.logLevel });
       status = await serve(cfg, { out: (line) => io.stdout.write(line + '\n'), log });
     });
@@ -53,14 +52,16 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
     .description('WBXML -> XML on stdout')
     .argument('[file]', 'input file, or - for standard input')
     .addOption(dataDir())
-    .action((file: string | undefined) => {
+    .action(async (file: string | undefined) => {
+      const { readInput, wbxmlDecode } = await import('./wbxml-cmd.js');
       io.stdout.write(wbxmlDecode(readInput(file)));
     });
   wbxml.command('encode')
     .description('XML -> WBXML on stdout')
     .argument('[file]', 'input file, or - for standard input')
     .addOption(dataDir())
-    .action((file: string | undefined) => {
+    .action(async (file: string | undefined) => {
+      const { readInput, wbxmlEncode } = await import('./wbxml-cmd.js');
       io.stdout.write(wbxmlEncode(readInput(file)));
     });
 

@@ -17,7 +17,7 @@ import { OBEX_ERR, obexError } from './errors.js';
 import { ObexFramer } from './framer.js';
 import { bytesHeader, headerSize, uint32Header, type ObexHeader } from './header.js';
 import { decodeResponse, encodePacket, type ObexPacket } from './packet.js';
-import { asciiBytes, bodyChunks, bytesEqual, concatBytes, findBytes, findType, findUint32, typeValue } from './values.js';
+import { asciiBytes, bodyChunks, bytesEqual, concatBytes, findBytes, findType, findUint32, latin1, typeValue } from './values.js';
 
 /** Named client states. */
 export const CLIENT_STATE = {
@@ -42,7 +42,11 @@ export interface ObexClientOptions {
   readonly maxMessageBytes?: number;
   /** CONNECT Target. Default `SYNCML-SYNC`. */
   readonly target?: string;
-  /** Fail a request not answered within this many ms. Default 120000 (BUT: phones can be slow). */
+  /**
+   * Fail a request not answered within this many ms. Default 150000: phones can take long to answer
+   * a GET (BUT waits 120 s), and vphone's phone-server holds a GET up to 120 s before answering
+   * 0xD3 itself; waiting a little longer lets the peer's own answer arrive first.
+   */
   readonly timeoutMs?: number;
 }
 
@@ -83,12 +87,13 @@ export class ObexClient {
   #chunks: Uint8Array[] = [];
   #received = 0;
   #getType: string | undefined;
+  #abortRequested = false;
 
   constructor(options: ObexClientOptions = {}) {
     this.#maxPacket = clamp(options.maxPacketLength ?? OBEX_DEFAULT_PACKET_LENGTH);
     this.#maxMessage = options.maxMessageBytes ?? DEFAULT_CODEC_LIMITS.maxDocumentBytes;
     this.#target = asciiBytes(options.target ?? SYNCML_SYNC_TARGET);
-    this.#timeout = options.timeoutMs ?? 120_000;
+    this.#timeout = options.timeoutMs ?? 150_000;
     this.#framer = new ObexFramer({ maxPacketLength: this.#maxPacket });
   }
 
@@ -122,6 +127,7 @@ export class ObexClient {
   put(type: string, body: Uint8Array, now: number): ObexClientAction[] {
     this.#expect(CLIENT_STATE.CONNECTED, 'put');
     this.#state = CLIENT_STATE.PUTTING;
+    this.#abortRequested = false;
     this.#body = body;
     this.#offset = 0;
     this.#type = type;
@@ -132,11 +138,23 @@ export class ObexClient {
   get(type: string, now: number): ObexClientAction[] {
     this.#expect(CLIENT_STATE.CONNECTED, 'get');
     this.#state = CLIENT_STATE.GETTING;
+    this.#abortRequested = false;
     this.#chunks = [];
     this.#received = 0;
     this.#getType = undefined;
     const headers = [...this.#cidHeader(), bytesHeader(OBEX_HEADER.TYPE, typeValue(type))];
     return [this.#sendPacket('get', { code: OBEX_OPCODE.GET_FINAL, headers }, false, now)];
+  }
+
+  /**
+   * Cancel the PUT or GET in progress. ABORT may only replace the *next* request of an unfinished
+   * operation, never go out while a response is outstanding (protocol-notes 1.7), so it is sent
+   * when the pending response arrives; if that response ends the operation, there is nothing left
+   * to abort and the result is reported as usual. Returns [] (nothing to send yet).
+   */
+  abort(): ObexClientAction[] {
+    if (this.#state === CLIENT_STATE.PUTTING || this.#state === CLIENT_STATE.GETTING) this.#abortRequested = true;
+    return [];
   }
 
   /** Send DISCONNECT (with Connection ID). @throws ObexError SB_ERR_OBEX_BUSY */
@@ -153,11 +171,11 @@ export class ObexClient {
     try {
       packets = this.#framer.push(bytes);
     } catch (err) {
-      return this.#fail(err as ObexError, true);
+      return this.#fail(err as ObexError);
     }
     const actions: ObexClientAction[] = [];
     for (const p of packets) actions.push(...this.receive(p, now));
-    if (this.#framer.failure && (this.#state as ClientState) !== CLIENT_STATE.CLOSED) actions.push(...this.#fail(this.#framer.failure, true));
+    if (this.#framer.failure && (this.#state as ClientState) !== CLIENT_STATE.CLOSED) actions.push(...this.#fail(this.#framer.failure));
     return actions;
   }
 
@@ -172,7 +190,7 @@ export class ObexClient {
     try {
       packet = decodeResponse(bytes, s === CLIENT_STATE.CONNECTING);
     } catch (err) {
-      return this.#fail(err as ObexError, true);
+      return this.#fail(err as ObexError);
     }
     switch (s) {
       case CLIENT_STATE.CONNECTING: return this.#onConnectResponse(packet);
@@ -213,14 +231,13 @@ export class ObexClient {
     this.#connectionId = cid;
     this.#peerMax = clamp(packet.connect?.maxPacketLength ?? OBEX_MIN_PACKET_LENGTH);
     this.#state = CLIENT_STATE.CONNECTED;
-    let text = '';
-    for (const b of who!) text += String.fromCharCode(b);
-    return [{ kind: 'connected', connectionId: cid!, peerMaxPacketLength: this.#peerMax, who: text }];
+    return [{ kind: 'connected', connectionId: cid!, peerMaxPacketLength: this.#peerMax, who: latin1(who!) }];
   }
 
   #onPutResponse(packet: ObexPacket, now: number): ObexClientAction[] {
     if (!this.#lastPacket) {
       if (packet.code !== OBEX_RESPONSE.CONTINUE) return this.#peerError(packet.code, CLIENT_STATE.CONNECTED);
+      if (this.#abortRequested) return [this.#sendAbort(now)];
       return [this.#nextPut(now)];
     }
     if (!isObexSuccess(packet.code)) return this.#peerError(packet.code, CLIENT_STATE.CONNECTED);
@@ -243,10 +260,10 @@ export class ObexClient {
         return [{ kind: 'error', operation: 'get', error }];
       }
       // ABORT goes in place of the next request of the unfinished GET (protocol-notes 1.7).
-      this.#state = CLIENT_STATE.ABORTING;
-      return [{ kind: 'error', operation: 'get', error }, this.#sendPacket('abort', { code: OBEX_OPCODE.ABORT, headers: this.#cidHeader() }, true, now)];
+      return [{ kind: 'error', operation: 'get', error }, this.#sendAbort(now)];
     }
     if (packet.code === OBEX_RESPONSE.CONTINUE) {
+      if (this.#abortRequested) return [this.#sendAbort(now)];
       return [this.#sendPacket('get', { code: OBEX_OPCODE.GET_FINAL, headers: [] }, false, now)];
     }
     const body = concatBytes(this.#chunks);
@@ -287,6 +304,14 @@ export class ObexClient {
     return { kind: 'send', bytes, code: packet.code };
   }
 
+  #sendAbort(now: number): ObexClientAction {
+    this.#state = CLIENT_STATE.ABORTING;
+    this.#abortRequested = false;
+    this.#chunks = [];
+    this.#body = new Uint8Array(0);
+    return this.#sendPacket('abort', { code: OBEX_OPCODE.ABORT, headers: this.#cidHeader() }, true, now);
+  }
+
   #cidHeader(): ObexHeader[] {
     // Connection ID is the first header of every operation's first packet (protocol-notes 1.4).
     return this.#connectionId === undefined ? [] : [uint32Header(OBEX_HEADER.CONNECTION_ID, this.#connectionId)];
@@ -301,10 +326,10 @@ export class ObexClient {
     return [{ kind: 'error', operation: op, error }];
   }
 
-  #fail(error: ObexError, close: boolean): ObexClientAction[] {
-    const op = this.#op;
-    if (close) this.#state = CLIENT_STATE.CLOSED;
-    return close ? [{ kind: 'error', operation: op, error }, { kind: 'close', reason: 'protocol' }] : [{ kind: 'error', operation: op, error }];
+  /** The response stream cannot be trusted any more: report and close. */
+  #fail(error: ObexError): ObexClientAction[] {
+    this.#state = CLIENT_STATE.CLOSED;
+    return [{ kind: 'error', operation: this.#op, error }, { kind: 'close', reason: 'protocol' }];
   }
 
   #expect(state: ClientState, op: ClientOperation): void {

@@ -158,9 +158,13 @@ export function decodeHeader(bytes: Uint8Array, offset: number, end: number = by
   if (bytes[next - 2] !== 0 || bytes[next - 1] !== 0) {
     throw obexError(OBEX_ERR.HEADER_UNICODE, `unicode header ${hex} is not NUL-terminated`, undefined, next - 2);
   }
+  let value = '';
   const units: number[] = [];
-  for (let p = offset + 3; p < next - 2; p += 2) units.push((bytes[p]! << 8) | bytes[p + 1]!);
-  return { header: { id, kind, value: String.fromCharCode(...units) }, next };
+  for (let p = offset + 3; p < next - 2; p += 2) {
+    units.push((bytes[p]! << 8) | bytes[p + 1]!);
+    if (units.length === 4096) { value += String.fromCharCode(...units); units.length = 0; }
+  }
+  return { header: { id, kind, value: value + String.fromCharCode(...units) }, next };
 }
 
 /** Decode every header in `bytes[offset, end)`. */

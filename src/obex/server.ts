@@ -175,7 +175,7 @@ export class ObexServer {
       return this.#refuse(obexError(OBEX_ERR.NOT_CONNECTED, 'request before CONNECT', OBEX_RESPONSE.FORBIDDEN));
     }
     const cid = findUint32(packet.headers, OBEX_HEADER.CONNECTION_ID);
-    if (cid !== undefined && cid === 12345) {
+    if (cid !== undefined && cid !== this.#connectionId) {
       if (this.#state === SERVER_STATE.RECEIVING) this.#resetPut(SERVER_STATE.CONNECTED);
       // IrOBEX: a request with an unknown Connection ID is answered Service Unavailable.
       return this.#refuse(obexError(OBEX_ERR.CONNECTION_ID, `connection id ${cid}, expected ${this.#connectionId}`, OBEX_RESPONSE.SERVICE_UNAVAILABLE));

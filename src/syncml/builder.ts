@@ -8,7 +8,7 @@
 import { childElements, type Language, type XElement } from '../util/tree.js';
 import { wbxmlElementSize } from '../wbxml/index.js';
 import { xmlElementSize } from '../xml/index.js';
-import { adaptCommandForEncoding, encodeMessage, type Encoding } from './codec.js';
+import { encodeMessage, type Encoding } from './codec.js';
 import { commandToTree } from './encode.js';
 import type { Command, SyncHdr, SyncMLMessage } from './model.js';
 
@@ -57,7 +57,11 @@ function endsOnMetinf(e: XElement): boolean {
   return endsOnMetinf(last);
 }
 
-/** Builds one message; see the module comment. Not reusable after build(). */
+/**
+ * Builds one message; see the module comment. A draft is measured once and the result cached
+ * for add(): do not mutate a draft between sizeWith()/fits() and add(). build() may be called
+ * any number of times; each call returns a new message object sharing the command objects.
+ */
 export class MessageBuilder {
   /** Encoding the sizes are exact for. */
   readonly encoding: Encoding;
@@ -152,7 +156,7 @@ export class MessageBuilder {
     const hit = this.#memo.get(draft);
     if (hit !== undefined && hit.cmd.CmdID === (draft.CmdID ?? String(this.#nextId))) return hit;
     const { cmd, next } = assignCmdIds(draft, this.#nextId);
-    const tree = commandToTree(adaptCommandForEncoding(cmd, this.encoding));
+    const tree = commandToTree(cmd);
     const size = this.#elementSize(tree);
     const m: Measured = { cmd, size, endsOnMetinf: this.encoding === 'wbxml' && endsOnMetinf(tree), nextId: next };
     this.#memo.set(draft, m);

@@ -11,7 +11,7 @@ import { CONTENT_TYPE } from './constants.js';
 import { messageFromTree } from './decode.js';
 import { messageToTree } from './encode.js';
 import { SyncmlModelError } from './errors.js';
-import { isDevInfData, type Command, type Meta, type SyncMLMessage } from './model.js';
+import { isDevInfData, type Command, type ItemData, type Meta, type SyncMLMessage } from './model.js';
 
 /** The two SyncML encodings. */
 export type Encoding = 'xml' | 'wbxml';
@@ -81,42 +81,40 @@ export function decodeMessage(bytes: Uint8Array, opts: DecodeMessageOptions = {}
 const DEVINF_TYPE: Readonly<Record<Encoding, string>> = { xml: CONTENT_TYPE.DEVINF_XML, wbxml: CONTENT_TYPE.DEVINF_WBXML };
 const OTHER: Readonly<Record<Encoding, Encoding>> = { xml: 'wbxml', wbxml: 'xml' };
 
-function adaptMeta(m: Meta | undefined, enc: Encoding): Meta | undefined {
-  if (m?.Type === undefined || m.Type.toLowerCase() !== DEVINF_TYPE[OTHER[enc]]) return m;
-  return { ...m, Type: DEVINF_TYPE[enc] };
+/** Rewrite `Meta` objects (at any depth, DevInf excluded) whose Type is the other DevInf type. */
+function adaptDeep(v: unknown, enc: Encoding): unknown {
+  if (Array.isArray(v)) {
+    let changed = false;
+    const out = v.map((x) => {
+      const a = adaptDeep(x, enc);
+      if (a !== x) changed = true;
+      return a;
+    });
+    return changed ? out : v;
+  }
+  if (typeof v !== 'object' || v === null || v instanceof Uint8Array || isDevInfData(v as ItemData)) return v;
+  let out: Record<string, unknown> | undefined;
+  for (const [k, x] of Object.entries(v)) {
+    let a = adaptDeep(x, enc);
+    if (k === 'Meta' && typeof a === 'object' && a !== null && (a as Meta).Type === DEVINF_TYPE[OTHER[enc]]) a = { ...(a as Meta), Type: DEVINF_TYPE[enc] };
+    if (a !== x) (out ??= { ...v })[k] = a;
+  }
+  return out ?? v;
 }
 
 /**
- * The command as it must be encoded in `enc`: a Put/Results carrying DevInf, and a Get asking
- * for it, get their DevInf Meta Type (command or item Meta) switched between `+xml` and `+wbxml`
- * to match the message encoding (libwbxml's wbxml2xml/xml2wbxml do the same). Returns the same
- * object when nothing changes.
+ * The model as the other side decodes it after encodeMessage(…, enc): both codecs write a MetInf
+ * `Type` of `application/vnd.syncml-devinf+xml` as `…+wbxml` in WBXML and vice versa in XML
+ * (util/devinf-type.ts; libwbxml does the same), wherever it occurs. Returns the same object when
+ * nothing changes. Useful for relays and tests comparing a model with its decoded re-encoding.
  */
 export function adaptCommandForEncoding<C extends Command>(c: C, enc: Encoding): C {
-  if (c.cmd !== 'Put' && c.cmd !== 'Results' && c.cmd !== 'Get') return c;
-  if (c.cmd !== 'Get' && !c.Item.some((i) => i.Data !== undefined && isDevInfData(i.Data))) return c;
-  let changed = false;
-  const meta = adaptMeta(c.Meta, enc);
-  if (meta !== c.Meta) changed = true;
-  const items = c.Item.map((i) => {
-    const im = adaptMeta(i.Meta, enc);
-    if (im === i.Meta || im === undefined) return i;
-    changed = true;
-    return { ...i, Meta: im };
-  });
-  if (!changed) return c;
-  return meta === undefined ? { ...c, Item: items } : { ...c, Meta: meta, Item: items };
+  return adaptDeep(c, enc) as C;
 }
 
-/** The message as it must be encoded in `enc` (see adaptCommandForEncoding). */
+/** The message as the other side decodes it after encodeMessage(…, enc); see adaptCommandForEncoding. */
 export function adaptMessageForEncoding(msg: SyncMLMessage, enc: Encoding): SyncMLMessage {
-  let changed = false;
-  const commands = msg.SyncBody.commands.map((c) => {
-    const a = adaptCommandForEncoding(c, enc);
-    if (a !== c) changed = true;
-    return a;
-  });
-  return changed ? { SyncHdr: msg.SyncHdr, SyncBody: { ...msg.SyncBody, commands } } : msg;
+  return adaptDeep(msg, enc) as SyncMLMessage;
 }
 
 const UTF8 = new TextEncoder();
@@ -127,7 +125,8 @@ const UTF8 = new TextEncoder();
  * @throws WbxmlError when the tree cannot be encoded in the version's tables.
  */
 export function encodeMessage(msg: SyncMLMessage, enc: Encoding): Uint8Array {
-  const doc = messageToTree(adaptMessageForEncoding(msg, enc));
+  // The codecs themselves switch the DevInf Meta Type to the encoding (util/devinf-type.ts).
+  const doc = messageToTree(msg);
   return enc === 'wbxml' ? encodeWbxml(doc) : UTF8.encode(writeXml(doc, XML_OPTIONS));
 }
 

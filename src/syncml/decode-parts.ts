@@ -5,6 +5,7 @@
  */
 import { childElements, type XElement } from '../util/tree.js';
 import { devInfFromTree } from './devinf.js';
+import { SyncmlError } from '../errors.js';
 import { rememberMetaOrder } from './meta-order.js';
 import { SyncmlModelError, type SyncmlErrorKind } from './errors.js';
 import type { Anchor, Chal, Cred, Filter, Item, ItemData, Mem, Meta, ParentRef, Source, Target } from './model.js';
@@ -24,12 +25,14 @@ export function fail(kind: SyncmlErrorKind, message: string, ctx: DecodeCtx | un
 
 const UTF8_FATAL = new TextDecoder('utf-8', { fatal: true });
 
-/** Raw text of a leaf (text + opaque as UTF-8), untrimmed. */
-function rawText(e: XElement): string {
+const UTF8_LOSSY = new TextDecoder('utf-8');
+
+/** Raw text of a leaf (text + opaque as UTF-8, lossy), untrimmed. */
+export function rawText(e: XElement): string {
   let s = '';
   for (const c of e.children) {
     if (c.kind === 'text') s += c.value;
-    else if (c.kind === 'opaque') s += new TextDecoder('utf-8').decode(c.bytes);
+    else if (c.kind === 'opaque') s += UTF8_LOSSY.decode(c.bytes);
   }
   return s;
 }
@@ -242,7 +245,15 @@ export function decodeItemData(e: XElement, ctx: DecodeCtx | undefined): ItemDat
   if (els.length === 0) return dataValue(e);
   if (els.length > 1) fail('UNEXPECTED_ELEMENT', '<Data> with more than one element', ctx, els[1]!.name);
   const inner = els[0]!;
-  if (inner.name === 'DevInf') return devInfFromTree(inner);
+  if (inner.name === 'DevInf') {
+    try {
+      return devInfFromTree(inner);
+    } catch (e) {
+      // Keep the DevInf decoder's error as the cause, and say which command carried it.
+      if (!(e instanceof SyncmlError)) throw e;
+      throw new SyncmlModelError('INVALID_DEVINF', `invalid DevInf: ${e.message}`, { cmdId: ctx?.cmdId, cmd: ctx?.cmd, element: 'DevInf', cause: e, status: e.syncmlStatus });
+    }
+  }
   if (inner.name === 'Anchor') return { Anchor: decodeAnchor(inner, ctx) };
   return fail('UNEXPECTED_ELEMENT', `<${inner.name}> is not allowed in <Data>`, ctx, inner.name);
 }

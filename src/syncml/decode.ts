@@ -11,7 +11,7 @@
 import { childElements, type XDocument, type XElement } from '../util/tree.js';
 import { COMMAND_NAMES, isSyncmlVersion, VERSION_OF_VERPROTO } from './constants.js';
 import {
-  decodeChal, decodeCred, decodeItem, decodeMeta, decodeSource, decodeTarget, fail, kids, leaf, num, opt, req,
+  decodeChal, decodeCred, decodeItem, decodeMeta, decodeSource, decodeTarget, fail, kids, leaf, num, opt, rawText, req,
   type DecodeCtx,
 } from './decode-parts.js';
 import type {
@@ -92,7 +92,10 @@ export function commandFromTree(e: XElement, outer: DecodeCtx): Command {
   if (!COMMAND_NAMES.has(e.name)) fail('UNKNOWN_COMMAND', `<${e.name}> is not a command`, outer, e.name);
   const idEl = childElements(e).find((c) => c.name === 'CmdID');
   const ctx: DecodeCtx = idEl === undefined ? { version: outer.version, cmd: e.name } : { version: outer.version, cmd: e.name, cmdId: leaf(idEl) };
-  const cmdId = (): string => leaf(req(new Map(idEl === undefined ? [] : [['CmdID', [idEl]]]), 'CmdID', e.name, ctx));
+  const cmdId = (): string => {
+    if (idEl === undefined) fail('MISSING_ELEMENT', `<${e.name}> without <CmdID>`, ctx, 'CmdID');
+    return leaf(idEl);
+  };
   switch (e.name) {
     case 'Add': case 'Copy': case 'Replace': case 'Move': {
       if (e.name === 'Move' && ctx.version !== '1.2') fail('UNSUPPORTED_FEATURE', `<Move> needs SyncML 1.2, message is ${ctx.version}`, ctx, 'Move');
@@ -199,7 +202,7 @@ export function commandFromTree(e: XElement, outer: DecodeCtx): Command {
       if (lang !== undefined) c.Lang = leaf(lang);
       c.Meta = decodeMeta(req(k, 'Meta', 'Search', ctx), ctx);
       const d = req(k, 'Data', 'Search', ctx);
-      c.Data = d.children.map((n) => (n.kind === 'text' ? n.value : n.kind === 'opaque' ? new TextDecoder().decode(n.bytes) : '')).join('');
+      c.Data = rawText(d);
       return c;
     }
     case 'Status':

@@ -27,10 +27,19 @@ export const SYNCML_ERROR = {
   BAD_NUMBER: { code: 'SB_ERR_SYNCML_BAD_NUMBER', status: 400 },
   /** Content type names neither SyncML XML nor WBXML and the bytes are neither. */
   UNSUPPORTED_MEDIA_TYPE: { code: 'SB_ERR_SYNCML_MEDIA_TYPE', status: 415 },
-  /** The model cannot be encoded (e.g. raw bytes in XML). */
-  UNENCODABLE: { code: 'SB_ERR_SYNCML_UNENCODABLE', status: 500 },
+  /** An embedded DevInf the DevInf decoder rejected; `cause` is its error, status taken from it. */
+  INVALID_DEVINF: { code: 'SB_ERR_SYNCML_DEVINF', status: 400 },
 } as const;
 export type SyncmlErrorKind = keyof typeof SYNCML_ERROR;
+
+/** Where a model error happened, and optionally its cause and a status overriding the kind's. */
+export interface SyncmlErrorWhere {
+  readonly cmdId?: string | undefined;
+  readonly element?: string | undefined;
+  readonly cmd?: string | undefined;
+  readonly cause?: unknown;
+  readonly status?: number | undefined;
+}
 
 /** A SyncML model error with the offending command's CmdID and element when known. */
 export class SyncmlModelError extends SyncmlError {
@@ -41,9 +50,10 @@ export class SyncmlModelError extends SyncmlError {
   /** Name of the command at fault, when known. */
   readonly cmd: string | undefined;
 
-  constructor(kind: SyncmlErrorKind, message: string, where: { cmdId?: string | undefined; element?: string | undefined; cmd?: string | undefined; cause?: unknown } = {}) {
+  constructor(kind: SyncmlErrorKind, message: string, where: SyncmlErrorWhere = {}) {
     const k = SYNCML_ERROR[kind];
-    super(message, k.code, where.cause === undefined ? { syncmlStatus: k.status } : { syncmlStatus: k.status, cause: where.cause });
+    const status = where.status ?? k.status;
+    super(message, k.code, where.cause === undefined ? { syncmlStatus: status } : { syncmlStatus: status, cause: where.cause });
     this.cmdId = where.cmdId;
     this.element = where.element;
     this.cmd = where.cmd;

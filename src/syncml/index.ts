@@ -5,7 +5,7 @@
 export * from './constants.js';
 export type * from './model.js';
 export { isAnchorData, isDevInfData } from './model.js';
-export { SYNCML_ERROR, SyncmlModelError, type SyncmlErrorKind } from './errors.js';
+export { SYNCML_ERROR, SyncmlModelError, type SyncmlErrorKind, type SyncmlErrorWhere } from './errors.js';
 export { messageFromTree, syncHdrFromTree, syncBodyFromTree, commandFromTree } from './decode.js';
 export { decodeItem, decodeMeta, decodeCred, decodeTarget, decodeSource, type DecodeCtx } from './decode-parts.js';
 export { messageToTree, syncHdrToTree, syncBodyToTree, commandToTree } from './encode.js';
@@ -15,8 +15,7 @@ export {
   adaptMessageForEncoding, XML_OPTIONS, type Encoding, type DecodeMessageOptions, type DecodedMessage,
 } from './codec.js';
 export { MessageBuilder, assignCmdIds, type Draft, type CommandDraft } from './builder.js';
-export {
-  item, meta, anchorMeta, syncHdr, status, headerStatus, statusFor, alert, sync, add, replace, del, put, get, results,
-  mapCmd, type ItemOptions,
-} from './constructors.js';
+/** Message constructors as one namespace (`make.status(...)`, `make.item(...)`), see constructors.ts. */
+export * as make from './constructors.js';
+export type { ItemOptions } from './constructors.js';
 export * from './devinf.js';

@@ -10,8 +10,8 @@
  *   (MetInf, code page 1 inside SyncML), `devinf` (DevInf, its own document).
  * - Text is a string (already decoded from UTF-8 / XML escapes / CDATA).
  * - Opaque is raw bytes (WBXML OPAQUE) that were not valid UTF-8 or not text at all;
- *   the XML writer emits them as text when they are valid UTF-8 (else base64 is NOT
- *   applied; see xml/writer.ts).
+ *   the XML writer emits them as text when they are valid UTF-8, else as their Latin-1
+ *   reading or base64 (see xml/text.ts).
  * - An embedded DevInf document (WBXML: a whole nested WBXML document inside OPAQUE in
  *   `<Data>`; XML: inline `<DevInf xmlns="syncml:devinf">`) is an element child of
  *   `<Data>` with `ns: 'devinf'`.

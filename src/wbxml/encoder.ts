@@ -12,6 +12,7 @@ import { languageEntryOf } from './tables/public-ids.js';
 import { ByteSink, CountingSink, utf8Length, type Sink } from './sink.js';
 import { CHARSET_UTF8, GLOBAL, TAG_BIT, WBXML_VERSION_1_2 } from './tokens.js';
 import { WBXML_ERR, wbxmlEncodeError } from './wbxml-errors.js';
+import { devInfTypeFor } from '../util/devinf-type.js';
 
 // Local copies of the token values (no namespace-binding reads in the hot path).
 const { SWITCH_PAGE, END, OPAQUE, STR_I } = GLOBAL;
@@ -99,7 +100,10 @@ function writeElement(sink: Sink, e: XElement, language: Language, pages: CodePa
   const hasContent = e.children.length > 0;
   sink.byte(hasContent ? token | CONTENT : token);
   if (!hasContent) return;
-  for (const c of e.children) writeNode(sink, c, language, pages, state);
+  const isType = e.name === 'Type' && e.ns === 'metinf' && language.kind === 'syncml';
+  for (const c of e.children) {
+    writeNode(sink, isType && c.kind === 'text' ? { kind: 'text', value: devInfTypeFor(c.value, 'wbxml') } : c, language, pages, state);
+  }
   sink.byte(END);
 }
 

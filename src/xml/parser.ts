@@ -241,10 +241,13 @@ export class XmlParser {
     const parent = this.#stack[this.#stack.length - 1];
     const own = ownUri === undefined ? undefined : this.#namespace(ownUri);
     let ns: Ns;
+    let version = own?.version;
     if (prefix !== undefined) {
       const uri = prefixes?.get(prefix) ?? this.#lookupPrefix(prefix);
       if (uri === undefined) throw this.#error(C.NAMESPACE, `undeclared namespace prefix ${prefix}`);
-      ns = this.#namespace(uri).ns;
+      const info = this.#namespace(uri);
+      ns = info.ns;
+      version = info.version;
     } else if (parent === undefined) {
       const kind = rootKind(name);
       if (kind === undefined) throw this.#error(C.UNKNOWN_ROOT, `unknown root element ${name} (expected SyncML or DevInf)`);
@@ -256,7 +259,7 @@ export class XmlParser {
     } else {
       ns = parent.childDefault ?? defaultChildNs(parent.ns, parent.name, name);
     }
-    if (parent === undefined) this.#openRoot(name, ns, own?.version);
+    if (parent === undefined) this.#openRoot(name, ns, version);
     else {
       this.#flushText(parent);
       parent.hasElementChild = true;

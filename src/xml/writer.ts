@@ -17,6 +17,7 @@
 import type { DtdVersion, Language, Ns, XDocument, XElement, XNode } from '../util/tree.js';
 import { defaultChildNs, doctypeDeclaration, namespaceUri } from './namespaces.js';
 import { cdata, cdataLength, escapedTextLength, escapeText, isXmlText, opaqueText, utf8Length } from './text.js';
+import { devInfTypeFor } from '../util/devinf-type.js';
 
 /** Options of {@link writeXml}. */
 export interface XmlWriteOptions {
@@ -72,6 +73,7 @@ function walk(sink: Sink, e: XElement, parent: ParentCtx | undefined, version: D
   sink.markup('>');
   const ctx: ParentCtx = { ns: e.ns, name: e.name, childDefault: needsXmlns ? e.ns : undefined };
   const asCdata = e.name === 'Data';
+  const isType = e.name === 'Type' && e.ns === 'metinf';
   const allElements = e.children.every((c) => c.kind === 'element');
   const childIndent = indent !== undefined && allElements ? indent + 1 : undefined;
   for (const c of e.children) {
@@ -79,7 +81,7 @@ function walk(sink: Sink, e: XElement, parent: ParentCtx | undefined, version: D
       if (childIndent !== undefined) sink.markup(`\n${' '.repeat(childIndent)}`);
       walk(sink, c, ctx, version, childIndent);
     } else {
-      sink.chars(leafText(c), asCdata);
+      sink.chars(isType && c.kind === 'text' ? devInfTypeFor(leafText(c), 'xml') : leafText(c), asCdata);
     }
   }
   if (childIndent !== undefined && indent !== undefined) sink.markup(`\n${' '.repeat(indent)}`);

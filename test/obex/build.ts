@@ -1,7 +1,8 @@
 // Request/response builders for the OBEX state machine tests (all through the one encoder).
 import {
-  OBEX_HEADER, asciiBytes, bytesHeader, decodeResponse, encodePacket, typeValue, uint32Header, type ObexHeader, type ObexPacket,
+  OBEX_HEADER, bytesHeader, decodeResponse, encodePacket, typeValue, uint32Header, type ObexHeader, type ObexPacket,
 } from '../../src/obex/index.js';
+import { asciiBytes } from '../../src/obex/values.js';
 
 export const WBXML = 'application/vnd.syncml+wbxml';
 

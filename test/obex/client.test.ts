@@ -2,8 +2,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  CLIENT_STATE, OBEX_ERR, OBEX_HEADER, ObexClient, type ObexClientAction, bodyChunks, bytesHeader, asciiBytes, concatBytes, decodeRequest, findType,
+  CLIENT_STATE, OBEX_ERR, OBEX_HEADER, ObexClient, type ObexClientAction, bytesHeader, decodeRequest, findType,
 } from '../../src/obex/index.js';
+import { asciiBytes, bodyChunks, concatBytes } from '../../src/obex/values.js';
 import { hex, toHex } from '../helpers/hex.js';
 import { cid, length, packet, payload, WBXML } from './build.js';
 
@@ -112,7 +113,7 @@ test('error responses to PUT and GET become ObexError with the peer code', () =>
 
 test('PUT packets: each within the peer maximum, ConnID first in the first packet only, non-empty End-of-Body last', () => {
   for (const peerMax of [255, 300, 1024]) {
-    for (let n = 1; n <= 1200; n += (n < 50 ? 1 : 41)) {
+    for (let n = 1; n <= 1200; n++) {
       const c = new ObexClient();
       c.connect(0);
       c.receive(packet(0xa0, [cid(5), bytesHeader(OBEX_HEADER.WHO, asciiBytes('SYNCML-SYNC'))], peerMax), 0);
@@ -189,4 +190,21 @@ test('feed frames a split response stream; a malformed response closes', () => {
   assert.deepEqual(out.map((a) => a.kind), ['connected']);
   c.get(WBXML, 0);
   assert.deepEqual(c.feed(hex(`a0 00 06 49 00 09`), 0).map((a) => a.kind), ['error', 'close']);
+});
+
+test('abort() sends ABORT (with Connection ID) in place of the next request, never while a response is outstanding', () => {
+  const c = connected();
+  c.put(WBXML, MESSAGE, 0);
+  assert.deepEqual(c.abort(), [], 'a response is outstanding: nothing goes out yet');
+  expectSent(c.receive(hex(`90 00 03`), 1), `ff 00 08 cb 00 00 00 01   # ABORT, Connection ID`);
+  assert.equal(c.state, CLIENT_STATE.ABORTING);
+  assert.deepEqual(c.receive(hex(`a0 00 03`), 2), [{ kind: 'aborted' }]);
+  c.get(WBXML, 3);
+  c.abort();
+  expectSent(c.receive(hex(GET_RESP_1), 4), `ff 00 08 cb 00 00 00 01`);
+  c.receive(hex(`a0 00 03`), 5);
+  c.get(WBXML, 6);
+  c.abort();
+  assert.equal(c.receive(hex(GET_RESP_3), 7)[0]?.kind, 'message', 'the final response ends the GET; nothing left to abort');
+  assert.equal(c.state, CLIENT_STATE.CONNECTED);
 });

@@ -6,8 +6,9 @@ import { codecCase, decodeCase, nvalCase, type Codec } from '../helpers/codec-ca
 import { loadHex } from '../helpers/hex.js';
 import {
   OBEX_ERR, OBEX_HEADER, bytesHeader, decodeHeader, decodeRequest, decodeResponse, encodeHeader, encodePacket,
-  headerKind, uint32Header, uint8Header, unicodeHeader, asciiBytes, type ObexHeader, type ObexPacket,
+  headerKind, uint32Header, uint8Header, unicodeHeader, type ObexHeader, type ObexPacket,
 } from '../../src/obex/index.js';
+import { asciiBytes } from '../../src/obex/values.js';
 
 const fixture = (name: string): Uint8Array => loadHex(new URL(`../fixtures/obex/${name}`, import.meta.url));
 
@@ -145,4 +146,12 @@ test('decoded byte values are copies, not views of the input', () => {
   const h = p.headers[0];
   assert.equal(h?.kind, 'bytes');
   if (h?.kind === 'bytes') assert.equal(h.value[0], 0x53);
+});
+
+test('largest unicode header (65533 bytes) round-trips, surrogate pairs kept as code units', () => {
+  const text = 'é😀'.repeat(10921) + 'x';
+  const bytes = encodeHeader(unicodeHeader(OBEX_HEADER.NAME, text));
+  assert.equal(bytes.length, 3 + 2 * text.length + 2);
+  assert.equal(decodeHeader(bytes, 0).header.value, text);
+  assert.throws(() => encodeHeader(unicodeHeader(OBEX_HEADER.NAME, text + 'xx')), { code: OBEX_ERR.HEADER_VALUE });
 });

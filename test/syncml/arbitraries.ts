@@ -8,7 +8,7 @@ import type {
   Anchor, Atomic, AtomicSubCommand, Command, Cred, Filter, Item, ItemData, Meta, Sequence, SequenceSubCommand,
   Source, Status, Sync, SyncHdr, SyncMLMessage, SyncSubCommand, Target,
 } from '../../src/syncml/model.js';
-import { VERSIONS, type SyncmlVersion } from '../../src/syncml/constants.js';
+import { CONTENT_TYPE, VERSIONS, type SyncmlVersion } from '../../src/syncml/constants.js';
 import type { DevInf } from '../../src/syncml/devinf.js';
 
 /** Generation options. */
@@ -49,7 +49,7 @@ export function arbMeta(o: ArbOptions): fc.Arbitrary<Meta> {
   const v11 = o.version !== '1.0';
   const v12 = o.version === '1.2';
   return fc.record({
-    Format: opt(arbLeaf), Type: opt(arbLeaf), Mark: opt(arbLeaf), Size: opt(arbNum), Anchor: opt(arbAnchor()),
+    Format: opt(arbLeaf), Type: opt(fc.oneof(arbLeaf, fc.constantFrom(CONTENT_TYPE.DEVINF_XML, CONTENT_TYPE.DEVINF_WBXML, 'text/x-vcard'))), Mark: opt(arbLeaf), Size: opt(arbNum), Anchor: opt(arbAnchor()),
     Version: opt(arbLeaf), NextNonce: opt(arbLeaf), MaxMsgSize: opt(arbNum),
     MaxObjSize: v11 ? opt(arbNum) : fc.constant(undefined),
     EMI: opt(fc.array(arbLeaf, { minLength: 1, maxLength: 2 })),

@@ -6,11 +6,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import {
-  ALERT, MessageBuilder, STATUS, add, alert, anchorMeta, decodeMessage, encodeMessage, headerStatus, item, mapCmd,
-  statusFor, sync, syncHdr, type Command, type CommandDraft, type SyncmlVersion,
+  ALERT, MessageBuilder, STATUS, decodeMessage, encodeMessage, make, type Command, type CommandDraft, type SyncmlVersion,
 } from '../../src/syncml/index.js';
 import { arbCommand, arbHdr } from './arbitraries.js';
-import { devInfArbitrary } from './devinf-source.js';
+import { arbDevInf } from './devinf-arbitraries.js';
+
+const { add, alert, anchorMeta, headerStatus, item, mapCmd, statusFor, sync, syncHdr } = make;
 
 /** Drop CmdIDs at every depth, so the builder assigns them. */
 function draftOf(c: Command): CommandDraft {
@@ -53,8 +54,7 @@ test('explicit CmdIDs are kept', () => {
 for (const enc of ['wbxml', 'xml'] as const) {
   for (const version of ['1.0', '1.1', '1.2'] as SyncmlVersion[]) {
     test(`builder size is exact (${enc}, SyncML ${version})`, () => {
-      const devinf = devInfArbitrary();
-      const o = { version, binary: enc === 'wbxml', ...(devinf === undefined ? {} : { devinf }) };
+      const o = { version, binary: enc === 'wbxml', devinf: arbDevInf };
       const arb = fc.tuple(arbHdr(o), fc.array(arbCommand(o), { maxLength: 6 }), fc.boolean(), fc.boolean());
       let checked = 0;
       fc.assert(fc.property(arb, ([hdr, cmds, final, strip]) => {
@@ -78,3 +78,26 @@ for (const enc of ['wbxml', 'xml'] as const) {
     });
   }
 }
+
+test('packing under a MaxMsgSize: every message fits, and the next command would not', () => {
+  const card = (i: number): string => `BEGIN:VCARD\r\nVERSION:2.1\r\nN:Person ${i};Test\r\nTEL;CELL:+4912345${i}\r\nEND:VCARD\r\n`;
+  for (const enc of ['wbxml', 'xml'] as const) {
+    const limit = 1500;
+    let pending = Array.from({ length: 60 }, (_, i) => add([item({ source: String(i), data: card(i), meta: { Type: 'text/x-vcard' } })]));
+    let messages = 0;
+    while (pending.length > 0) {
+      const b = new MessageBuilder(syncHdr('1.1', '9', String(++messages), 'phone', 'server', { Meta: { MaxMsgSize: limit } }), enc);
+      let next = pending[0];
+      while (next !== undefined && b.fits(next, limit)) {
+        b.add(next);
+        pending = pending.slice(1);
+        next = pending[0];
+      }
+      assert.ok(b.commands.length > 0, 'one command always fits');
+      const bytes = encodeMessage(b.build(), enc);
+      assert.ok(bytes.length <= limit, `${enc} message ${messages}: ${bytes.length} > ${limit}`);
+      if (next !== undefined) assert.ok(encodeMessage({ ...b.build(), SyncBody: { commands: [...b.build().SyncBody.commands, { ...next, CmdID: b.nextCmdId } as Command] } }, enc).length > limit);
+    }
+    assert.ok(messages > 3, `${enc}: ${messages} messages`);
+  }
+});

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { BridgeError, SyncmlError } from '../../src/errors.js';
 import {
-  CONTENT_TYPE, contentTypeOf, decodeMessage, encodeMessage, encodingOfContentType, syncHdr, type Command, type SyncMLMessage,
+  CONTENT_TYPE, adaptMessageForEncoding, contentTypeOf, decodeMessage, encodeMessage, encodingOfContentType, make, type Command, type SyncMLMessage,
 } from '../../src/syncml/index.js';
 import { samplePaths } from './samples.js';
 
@@ -69,16 +69,29 @@ test('the DevInf Meta Type follows the message encoding', () => {
   assert.deepEqual(backToXml, m);
 });
 
-test('a Put without DevInf data keeps its Meta Type', () => {
+test('adaptMessageForEncoding predicts the DevInf Type switch at any depth, and only that', () => {
   const m: SyncMLMessage = {
-    SyncHdr: syncHdr('1.2', '1', '1', 't', 's'),
-    SyncBody: { commands: [{ cmd: 'Put', CmdID: '1', Meta: { Type: CONTENT_TYPE.DEVINF_XML }, Item: [{ Data: 'not a devinf' }] }] },
+    SyncHdr: make.syncHdr('1.2', '1', '1', 't', 's'),
+    SyncBody: { commands: [
+      { cmd: 'Put', CmdID: '1', Meta: { Type: CONTENT_TYPE.DEVINF_XML }, Item: [{ Data: 'not a devinf' }] },
+      { cmd: 'Sync', CmdID: '2', commands: [{ cmd: 'Add', CmdID: '3', Item: [{ Meta: { Type: CONTENT_TYPE.DEVINF_XML, Size: 3 }, Data: 'x' }] }] },
+      { cmd: 'Add', CmdID: '4', Meta: { Type: 'text/x-vcard' }, Item: [{ Data: 'y' }] },
+    ] },
   };
-  assert.deepEqual(decodeMessage(encodeMessage(m, 'wbxml')).message, m);
+  const before = JSON.stringify(m);
+  const adapted = adaptMessageForEncoding(m, 'wbxml');
+  assert.equal(JSON.stringify(m), before, 'input not mutated');
+  assert.deepStrictEqual(decodeMessage(encodeMessage(m, 'wbxml')).message, adapted);
+  const [put, syncCmd, addCmd] = adapted.SyncBody.commands;
+  assert.ok(put?.cmd === 'Put' && syncCmd?.cmd === 'Sync');
+  assert.equal(put.Meta?.Type, CONTENT_TYPE.DEVINF_WBXML);
+  assert.deepEqual(syncCmd.commands[0]?.cmd === 'Add' ? syncCmd.commands[0].Item[0]?.Meta : undefined, { Type: CONTENT_TYPE.DEVINF_WBXML, Size: 3 });
+  assert.equal(addCmd, m.SyncBody.commands[2], 'unchanged commands are shared, not copied');
+  assert.equal(adaptMessageForEncoding(m, 'xml'), m, 'nothing to change for XML');
 });
 
 test('encodeMessage XML starts with a declaration and names the version namespace', () => {
-  const text = new TextDecoder().decode(encodeMessage({ SyncHdr: syncHdr('1.1', '1', '1', 't', 's'), SyncBody: { commands: [], Final: true } }, 'xml'));
+  const text = new TextDecoder().decode(encodeMessage({ SyncHdr: make.syncHdr('1.1', '1', '1', 't', 's'), SyncBody: { commands: [], Final: true } }, 'xml'));
   assert.match(text, /^<\?xml/);
   assert.match(text, /SYNCML:SYNCML1\.1/i);
 });

@@ -70,6 +70,7 @@ const CASES: Case[] = [
   { name: 'MaxMsgSize not a number', doc: doc([], s('SyncHdr', [...hdr().children as XElement[], s('Meta', [m('MaxMsgSize', ['big'])])])), code: 'SB_ERR_SYNCML_BAD_NUMBER', status: 400 },
   { name: 'Meta Size not a number', doc: doc([s('Add', [s('CmdID', ['9']), s('Meta', [m('Size', ['1.5'])]), s('Item')])]), code: 'SB_ERR_SYNCML_BAD_NUMBER', status: 400, cmdId: '9' },
   { name: 'Move in SyncML 1.1', doc: doc([s('Move', [s('CmdID', ['2']), s('Item')])], hdr({ VerDTD: '1.1', VerProto: 'SyncML/1.1' }), '1.1'), code: 'SB_ERR_SYNCML_UNSUPPORTED_FEATURE', status: 406, cmdId: '2' },
+  { name: 'DevInf without DevID in a Put', doc: doc([s('Put', [s('CmdID', ['3']), s('Item', [s('Data', [el('DevInf', 'devinf', [el('VerDTD', 'devinf', ['1.2'])])])])])]), code: 'SB_ERR_SYNCML_DEVINF', status: 412, cmdId: '3' },
   { name: 'Data with a foreign element', doc: doc([s('Add', [s('CmdID', ['2']), s('Item', [s('Data', [s('Item')])])])]), code: 'SB_ERR_SYNCML_UNEXPECTED_ELEMENT', status: 400, cmdId: '2' },
 ];
 

@@ -9,14 +9,13 @@ import {
   adaptMessageForEncoding, decodeMessage, encodeMessage, messageFromTree, messageToTree, type SyncmlVersion,
 } from '../../src/syncml/index.js';
 import { arbMessage, type ArbOptions } from './arbitraries.js';
-import { devInfArbitrary } from './devinf-source.js';
+import { arbDevInf } from './devinf-arbitraries.js';
 
 const VERSIONS: SyncmlVersion[] = ['1.0', '1.1', '1.2'];
 const RUNS = 300;
 
 for (const version of VERSIONS) {
-  const devinf = devInfArbitrary();
-  const base: ArbOptions = devinf === undefined ? { version, binary: false } : { version, binary: false, devinf };
+  const base: ArbOptions = { version, binary: false, devinf: arbDevInf };
   test(`SyncML ${version}: model -> tree -> model`, () => {
     fc.assert(fc.property(arbMessage({ ...base, binary: true }), (m) => {
       assert.deepStrictEqual(messageFromTree(messageToTree(m)), m);

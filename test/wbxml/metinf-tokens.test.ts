@@ -1,10 +1,10 @@
 /**
  * Every MetInf tag, per version: inside SyncML on code page 1 (SWITCH_PAGE before the first
- * MetInf tag, sticky afterwards), and as a stand-alone MetInf document on page 0. Token values
+ * MetInf tag, sticky afterwards), and as a stand-alone MetInf document (written on page 1 as libwbxml does, read on 0 or 1). Token values
  * typed from the MetInf WBXML table (protocol-notes 4.5).
  */
 import { describe } from 'node:test';
-import { codecCase, encodeNvalCase } from '../helpers/codec-cases.js';
+import { codecCase, decodeCase, encodeNvalCase } from '../helpers/codec-cases.js';
 import { el, type DtdVersion } from '../../src/util/tree.js';
 import { SYNCML_HEADER, VERSIONS, WBXML } from './wbxml-codec.js';
 
@@ -46,9 +46,17 @@ for (const v of VERSIONS) {
         language: { kind: 'metinf', version: v },
         root: el('MetInf', 'metinf', [el(name, 'metinf')]),
       }, `${METINF_HEADER[v]}
-          4E             # <MetInf> (page 0 in a MetInf document)
+          00 01          # SWITCH_PAGE 1: MetInf's page, also stand-alone (as libwbxml writes it)
+          4E             # <MetInf>
           ${h2(tok)}     # <${name}/>
           01             # </MetInf>`);
+      decodeCase(WBXML, `${v} stand-alone MetInf <${name}> on page 0 (protocol-notes 4.5)`, `${METINF_HEADER[v]}
+          4E             # <MetInf> on page 0
+          ${h2(tok)}     # <${name}/>
+          01             # </MetInf>`, {
+        language: { kind: 'metinf', version: v },
+        root: el('MetInf', 'metinf', [el(name, 'metinf')]),
+      });
     }
   });
 }

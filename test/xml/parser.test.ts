@@ -91,6 +91,7 @@ test('inline DevInf in Data is an element child with ns devinf, with or without 
 test('prefixed root and prefix scoping', () => {
   const d = parseXml(`<s:SyncML xmlns:s="SYNCML:SYNCML1.2"><s:SyncHdr><s:VerDTD>1.2</s:VerDTD></s:SyncHdr></s:SyncML>`);
   assert.deepEqual(d.language, { kind: 'syncml', version: '1.2' });
+  assert.deepEqual(parseXml(`<s:SyncML xmlns:s="SYNCML:SYNCML1.1"><s:SyncHdr/></s:SyncML>`).language, { kind: 'syncml', version: '1.1' });
   assert.ok(sameTree(d.root, el('SyncML', 'syncml', [el('SyncHdr', 'syncml', [el('VerDTD', 'syncml', ['1.2'])])])));
   assert.throws(() => parseXml(`<SyncML xmlns="SYNCML:SYNCML1.2"><SyncHdr><a:VerDTD xmlns:a="syncml:metinf"/><a:VerProto/></SyncHdr></SyncML>`), { code: 'SB_ERR_XML_NAMESPACE' });
 });

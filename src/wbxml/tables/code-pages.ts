@@ -81,9 +81,11 @@ function buildSet(language: Language): CodePageSet {
     pages.set(0, p0);
     pageOfNs.set('devinf', p0);
   } else {
-    const p0 = codePage(0, 'metinf', liberalTable('metinf', v));
-    pages.set(0, p0).set(1, codePage(1, 'metinf', liberalTable('metinf', v)));
-    pageOfNs.set('metinf', p0);
+    // libwbxml (the oracle) writes stand-alone MetInf on page 1, the page MetInf has inside
+    // SyncML; protocol-notes 4.5 calls it page 0. Decode both, write page 1 like libwbxml.
+    const p1 = codePage(1, 'metinf', liberalTable('metinf', v));
+    pages.set(0, codePage(0, 'metinf', liberalTable('metinf', v))).set(1, p1);
+    pageOfNs.set('metinf', p1);
   }
   return { language, pages, pageOfNs };
 }
