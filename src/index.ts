@@ -2,3 +2,6 @@
 export * from './errors.js';
 export * from './util/tree.js';
 export * from './util/limits.js';
+export * from './wbxml/index.js';
+export * from './xml/index.js';
+export * from './obex/index.js';

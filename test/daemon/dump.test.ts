@@ -20,7 +20,7 @@ test('XML message dumps too; undecodable bytes become a hexdump', () => {
   const junk = Uint8Array.from([0x02, 0xa4, 0x01, 0x6a, 0x00, 0x6d, 0xff, 0x41]);
   const out = dumpSyncml(junk);
   assert.match(out, /^<!-- not decodable: .*byte \d+/);
-  assert.match(out, /00000000  02 a4 01 6a 00 6d ff 41/);
+  assert.match(out, /00000000 {2}02 a4 01 6a 00 6d ff 41/);
 });
 
 test('hexdump layout', () => {

@@ -37,5 +37,5 @@ test('pretty logger writes formatted lines', async () => {
   const { log, lines } = capture('pretty');
   log.warn({ link: 'tcp' }, 'careful');
   await new Promise((r) => setImmediate(r));
-  assert.match(lines()[0]!, /^\d\d:\d\d:\d\d\.\d{3} WARN  \[link=tcp\] careful$/);
+  assert.match(lines()[0]!, /^\d\d:\d\d:\d\d\.\d{3} WARN {2}\[link=tcp\] careful$/);
 });
