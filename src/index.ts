@@ -5,3 +5,4 @@ export * from './util/limits.js';
 export * from './wbxml/index.js';
 export * from './xml/index.js';
 export * from './obex/index.js';
+export * from './syncml/index.js';

@@ -47,8 +47,6 @@ export async function serve(cfg: DaemonConfig, io: ServeIo): Promise<number> {
   for (const line of describeListeners(cfg)) io.out(`syncml-bridge: ${line}`);
   io.log.info({ config: { ...cfg, relay: cfg.relay === undefined ? undefined : { mode: cfg.relay.mode, upstream: cfg.relay.upstream.origin } } }, 'configuration valid');
   io.log.warn('this build has the SyncML codec only: the links above are not served yet');
-  io.out('syncml-bridge: ready (SIGTERM or Ctrl-C to stop)');
-
   return await new Promise<number>((resolveExit) => {
     // An interval keeps the event loop alive without touching any socket.
     const keepAlive = setInterval(() => undefined, 1 << 30);
@@ -61,5 +59,7 @@ export async function serve(cfg: DaemonConfig, io: ServeIo): Promise<number> {
     };
     process.on('SIGTERM', stop);
     process.on('SIGINT', stop);
+    // Only now: whoever waits for this line may signal us at once.
+    io.out('syncml-bridge: ready (SIGTERM or Ctrl-C to stop)');
   });
 }

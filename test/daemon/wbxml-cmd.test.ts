@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { runBin } from '../helpers/cli.js';
-import { decodeWbxml } from '../../src/wbxml/index.js';
+import { decodeWbxml, encodeWbxml } from '../../src/wbxml/index.js';
 import { parseXml } from '../../src/xml/index.js';
 import { sameTree } from '../../src/util/tree.js';
 
@@ -17,18 +17,24 @@ test('decode a real SyncML 1.2 message (FILE) to XML that parses to the same tre
   const text = r.stdout.toString('utf8');
   assert.match(text, /<SyncML xmlns=.SYNCML:SYNCML1\.2.>/);
   assert.match(text, /<DevInf xmlns=.syncml:devinf.>/, 'nested DevInf shown inline');
-  const back = parseXml(text);
+  assert.match(text, /<Type xmlns=.syncml:metinf.>application\/vnd\.syncml-devinf\+xml<\/Type>/, 'DevInf type follows the inline form');
+  // Back through our encoder (which writes the +wbxml type again), the tree is the phone's.
+  const back = decodeWbxml(encodeWbxml(parseXml(text)));
   assert.ok(sameTree(back.root, decodeWbxml(wbxml).root));
 });
 
-test('decode from standard input, then encode back: the same bytes as the phone sent', () => {
-  for (const p of ['syncml11-wbxml/twoway-002-client.wbxml', 'syncml12-wbxml/slow-002-server.wbxml', 'devinf/devinf11-client.wbxml']) {
+test('decode from standard input, then encode back: the same document the phone sent', () => {
+  // Synthesis sends item data as OPAQUE; XML cannot say so and we write valid UTF-8 as STR_I,
+  // so those messages come back as the same tree. Documents without OPAQUE text come back as
+  // the same bytes.
+  for (const [p, sameBytes] of [['syncml11-wbxml/twoway-002-client.wbxml', false], ['syncml12-wbxml/slow-002-server.wbxml', true], ['devinf/devinf11-client.wbxml', true]] as const) {
     const wbxml = sample(p);
     const dec = runBin(['wbxml', 'decode', '-'], wbxml);
     assert.equal(dec.status, 0, dec.stderr);
     const enc = runBin(['wbxml', 'encode'], dec.stdout);
     assert.equal(enc.status, 0, enc.stderr);
-    assert.deepEqual(enc.stdout, wbxml, p);
+    assert.ok(sameTree(decodeWbxml(enc.stdout).root, decodeWbxml(wbxml).root), p);
+    if (sameBytes) assert.deepEqual(enc.stdout, wbxml, p);
   }
 });
 

@@ -7,6 +7,7 @@ import {
   CONTENT_TYPE, adaptMessageForEncoding, contentTypeOf, decodeMessage, encodeMessage, encodingOfContentType, make, type Command, type SyncMLMessage,
 } from '../../src/syncml/index.js';
 import { samplePaths } from './samples.js';
+import { SAMPLES } from '../helpers/peers.js';
 
 test('encodingOfContentType: exact, parameters, case, unknown', () => {
   const cases: Array<[string, 'xml' | 'wbxml' | undefined]> = [
@@ -50,7 +51,7 @@ test('decodeMessage: neither encoding -> 415; malformed -> codec error', () => {
 });
 
 test('decodeMessage: a document that is not SyncML -> SyncmlError 400', () => {
-  const devinf = readFileSync('/work/shared/peers/samples/devinf/devinf12-client.wbxml');
+  const devinf = readFileSync(`${SAMPLES}/devinf/devinf12-client.wbxml`);
   assert.throws(() => decodeMessage(devinf), (e: unknown) => e instanceof SyncmlError && e.code === 'SB_ERR_SYNCML_NOT_SYNCML' && e.syncmlStatus === 400);
 });
 

@@ -1,13 +1,14 @@
 /** Paths of the real SyncML samples (SyncEvolution captures, vphone fixtures). */
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { SAMPLES, VPHONE_FIXTURES } from '../helpers/peers.js';
 
 const ROOTS = [
-  '/work/shared/peers/samples/syncml11-wbxml',
-  '/work/shared/peers/samples/syncml12-wbxml',
-  '/work/shared/peers/samples/syncml11-xml',
-  '/work/shared/peers/samples/syncml12-xml',
-  '/work/shared/peers/vphone/fixtures',
+  `${SAMPLES}/syncml11-wbxml`,
+  `${SAMPLES}/syncml12-wbxml`,
+  `${SAMPLES}/syncml11-xml`,
+  `${SAMPLES}/syncml12-xml`,
+  VPHONE_FIXTURES,
 ];
 
 /** Every `.wbxml` / `.xml` SyncML sample file (DevInf-only samples excluded). */

@@ -1,5 +1,5 @@
 /**
- * Real captured SyncEvolution/Synthesis messages (/work/shared/peers): decode → encode is
+ * Real captured SyncEvolution/Synthesis messages (../shared/peers): decode → encode is
  * byte-identical; split into two chunks at every offset gives the same document; truncation at
  * every offset gives a WbxmlError, never another exception. (All samples are under 8 KB, so no
  * stride is used.)

@@ -1,12 +1,13 @@
-/** The real captured WBXML messages under /work/shared/peers (SyncEvolution/Synthesis). */
+/** The real captured WBXML messages under ../shared/peers (SyncEvolution/Synthesis). */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { SAMPLES, VPHONE_FIXTURES } from '../helpers/peers.js';
 
 /** Sample folders (read-only peers tree). */
 export const DIRS = [
-  '/work/shared/peers/samples/devinf',
-  '/work/shared/peers/samples/syncml11-wbxml',
-  '/work/shared/peers/samples/syncml12-wbxml',
-  '/work/shared/peers/vphone/fixtures',
+  `${SAMPLES}/devinf`,
+  `${SAMPLES}/syncml11-wbxml`,
+  `${SAMPLES}/syncml12-wbxml`,
+  VPHONE_FIXTURES,
 ];
 
 /** Every sample as [label, bytes]. */

@@ -6,9 +6,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DtdVersion, Ns, XDocument, XElement, XNode } from '../../src/util/tree.js';
+import { PEERS } from '../helpers/peers.js';
 
 export const CORPUS_DIR = fileURLToPath(new URL('../fixtures/corpus/', import.meta.url));
-export const PEERS_DIR = '/work/shared/peers';
+export const PEERS_DIR = PEERS;
 export const SAMPLES_DIR = join(PEERS_DIR, 'samples');
 export const VPHONE_FIXTURES_DIR = join(PEERS_DIR, 'vphone', 'fixtures');
 
