@@ -17,7 +17,8 @@ import { OBEX_ERR, obexError } from './errors.js';
 import { ObexFramer } from './framer.js';
 import { bytesHeader, uint32Header, type ObexHeader } from './header.js';
 import { decodeRequest, encodePacket, isFinal, type ObexPacket } from './packet.js';
-import { asciiBytes, bodyChunks, bytesEqual, concatBytes, findBytes, findType, findUint32, latin1 } from './values.js';
+import { asciiBytes, bodyChunks, findBytes, findType, findUint32, latin1 } from './values.js';
+import { bytesEqual, concatBytes } from '../util/bytes.js';
 
 /** Named server states. */
 export const SERVER_STATE = {

@@ -22,13 +22,6 @@ export function latin1(bytes: Uint8Array): string {
   return s;
 }
 
-/** Byte-wise equality. */
-export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
 /** Type header value: ASCII MIME type plus one NUL byte. */
 export function typeValue(contentType: string): Uint8Array {
   const a = asciiBytes(contentType);
@@ -88,12 +81,3 @@ export function bodyChunks(headers: readonly ObexHeader[]): { chunks: Uint8Array
   return { chunks, endOfBody, hasBody };
 }
 
-/** Concatenate byte chunks into one fresh array. */
-export function concatBytes(chunks: readonly Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const c of chunks) n += c.length;
-  const out = new Uint8Array(n);
-  let p = 0;
-  for (const c of chunks) { out.set(c, p); p += c.length; }
-  return out;
-}

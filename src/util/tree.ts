@@ -16,6 +16,7 @@
  *   `<Data>`; XML: inline `<DevInf xmlns="syncml:devinf">`) is an element child of
  *   `<Data>` with `ns: 'devinf'`.
  */
+import { bytesEqual } from './bytes.js';
 
 /** Vocabulary (namespace / code-page family) an element belongs to. */
 export type Ns = 'syncml' | 'metinf' | 'devinf';
@@ -129,12 +130,6 @@ const UTF8E = new TextEncoder();
 
 function leafBytes(n: XText | XOpaque): Uint8Array {
   return n.kind === 'text' ? UTF8E.encode(n.value) : n.bytes;
-}
-
-function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 /** Merge runs of text/opaque leaves into one opaque leaf, so split text compares equal. */

@@ -9,7 +9,8 @@
 import type { Language, XElement, XNode, XDocument } from '../util/tree.js';
 import { codePagesOf, type CodePageSet } from './tables/code-pages.js';
 import { languageEntryOf } from './tables/public-ids.js';
-import { ByteSink, CountingSink, utf8Length, type Sink } from './sink.js';
+import { ByteSink, CountingSink, type Sink } from './sink.js';
+import { utf8Length } from '../util/bytes.js';
 import { CHARSET_UTF8, GLOBAL, TAG_BIT, WBXML_VERSION_1_2 } from './tokens.js';
 import { WBXML_ERR, wbxmlEncodeError } from './wbxml-errors.js';
 import { devInfTypeFor } from '../util/devinf-type.js';

@@ -3,6 +3,7 @@
  * writes into a sink that either stores bytes or only counts them, so `wbxmlElementSize` and
  * `encodeWbxml` can never disagree.
  */
+import { utf8Length } from '../util/bytes.js';
 
 /** Where encoded bytes go. */
 export interface Sink {
@@ -79,17 +80,3 @@ export class ByteSink implements Sink {
   }
 }
 
-/** UTF-8 byte length of a JS string (lone surrogates count as U+FFFD, 3 bytes, as TextEncoder writes). */
-export function utf8Length(s: string): number {
-  let n = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x80) n += 1;
-    else if (c < 0x800) n += 2;
-    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
-      const d = s.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) { n += 4; i++; } else n += 3;
-    } else n += 3;
-  }
-  return n;
-}

@@ -17,7 +17,7 @@ import { codecLimits, type CodecLimits } from '../util/limits.js';
 import type { DtdVersion, Language, Ns, XDocument, XElement, XNode } from '../util/tree.js';
 import { XML_ERROR_CODES as C, type XmlErrorCode } from './codes.js';
 import { defaultChildNs, namespaceInfo, parseDoctype, parseDtdVersion, rootKind, type DoctypeInfo } from './namespaces.js';
-import { utf8Length } from './text.js';
+import { utf8Length } from '../util/bytes.js';
 
 /** Options of {@link XmlParser} and {@link parseXml}. */
 export interface XmlParseOptions {

@@ -3,21 +3,7 @@
  * CDATA sections, and the text form of opaque bytes. Each string builder has a size twin so
  * xmlElementSize can measure without building.
  */
-
-/** UTF-8 byte length of a JS string (lone surrogates count as U+FFFD, 3 bytes, like TextEncoder). */
-export function utf8Length(s: string): number {
-  let n = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x80) n += 1;
-    else if (c < 0x800) n += 2;
-    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
-      n += 4;
-      i++;
-    } else n += 3;
-  }
-  return n;
-}
+import { utf8Length } from '../util/bytes.js';
 
 /**
  * Whether every character of s is an XML 1.0 Char (tab, LF, CR, U+0020-U+D7FF,

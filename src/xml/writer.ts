@@ -16,7 +16,8 @@
  */
 import type { DtdVersion, Language, Ns, XDocument, XElement, XNode } from '../util/tree.js';
 import { defaultChildNs, doctypeDeclaration, namespaceUri } from './namespaces.js';
-import { cdata, cdataLength, escapedTextLength, escapeText, isXmlText, opaqueText, utf8Length } from './text.js';
+import { cdata, cdataLength, escapedTextLength, escapeText, isXmlText, opaqueText } from './text.js';
+import { utf8Length } from '../util/bytes.js';
 import { devInfTypeFor } from '../util/devinf-type.js';
 
 /** Options of {@link writeXml}. */

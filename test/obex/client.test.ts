@@ -4,7 +4,8 @@ import { test } from 'node:test';
 import {
   CLIENT_STATE, OBEX_ERR, OBEX_HEADER, ObexClient, type ObexClientAction, bytesHeader, decodeRequest, findType,
 } from '../../src/obex/index.js';
-import { asciiBytes, bodyChunks, concatBytes } from '../../src/obex/values.js';
+import { asciiBytes, bodyChunks } from '../../src/obex/values.js';
+import { concatBytes } from '../../src/util/bytes.js';
 import { hex, toHex } from '../helpers/hex.js';
 import { cid, length, packet, payload, WBXML } from './build.js';
 

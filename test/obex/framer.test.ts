@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import { ObexError } from '../../src/errors.js';
 import { FRAMER_STATE, OBEX_ERR, ObexFramer, decodeRequest } from '../../src/obex/index.js';
 import { hex, loadHex, toHex } from '../helpers/hex.js';
-import { prng } from './prng.js';
+import { prng } from '../helpers/prng.js';
 
 const connect = loadHex(new URL('../fixtures/obex/connect-syncml-sync.hex', import.meta.url));
 const put = hex(`02 00 0e cb 00 00 00 01  48 00 06 01 02 03   # PUT, ConnID, Body 3 bytes`);

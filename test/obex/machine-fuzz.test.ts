@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ObexClient, ObexServer, decodeRequest, decodeResponse } from '../../src/obex/index.js';
 import { cid, connectRequest, body, eob, packet, payload, type, WBXML } from './build.js';
-import { prng } from './prng.js';
+import { prng } from '../helpers/prng.js';
 
 function mutate(base: Uint8Array, rand: (n: number) => number): Uint8Array {
   const input = Array.from(base);

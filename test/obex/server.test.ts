@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { OBEX_ERR, OBEX_HEADER, ObexServer, SERVER_STATE, type ObexServerAction } from '../../src/obex/index.js';
-import { bodyChunks, concatBytes } from '../../src/obex/values.js';
+import { bodyChunks } from '../../src/obex/values.js';
+import { concatBytes } from '../../src/util/bytes.js';
 import { body, cid, connectRequest, eob, length, packet, payload, response, type, WBXML } from './build.js';
 
 function codes(actions: ObexServerAction[]): number[] {

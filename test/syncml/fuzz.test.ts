@@ -12,20 +12,9 @@ import { BridgeError } from '../../src/errors.js';
 import { decodeMessage, encodeMessage } from '../../src/syncml/index.js';
 import { arbMessage } from './arbitraries.js';
 import { samplePaths } from './samples.js';
+import { mulberry32 as prng } from '../helpers/prng.js';
 
 const ITERATIONS = 100_000;
-
-/** mulberry32: small deterministic PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const XML_TOKENS = ['<', '>', '</', '/>', '<Data>', '</Data>', '<CmdID>', '<Item>', '<![CDATA[', ']]>', '&amp;', '&#0;', '\u0000', 'xmlns="syncml:devinf"', '<Sync>', '<Meta>', '999999999999999999'];
 

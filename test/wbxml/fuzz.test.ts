@@ -12,18 +12,7 @@ import { decodeWbxml, encodeWbxml } from '../../src/wbxml/index.js';
 import { hex, toHex } from '../helpers/hex.js';
 import { loadSamples } from './samples.js';
 import { DEVINF_HEADER, SYNCML_HEADER } from './wbxml-codec.js';
-
-/** mulberry32: tiny deterministic 32-bit PRNG. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../helpers/prng.js';
 
 const FIXTURES = [
   `${SYNCML_HEADER['1.0']} 6D 6C 71 03 "1.0" 00 01 01 6B 46 4B 03 "1" 00 01 5A 00 01 4A 03 "5" 00 01 4F 03 "9" 00 01 01 00 00 12 01 01 01`,

@@ -14,22 +14,11 @@ import { XmlError } from '../../src/errors.js';
 import { sameTree, type XDocument } from '../../src/util/tree.js';
 import { parseXml, writeXml } from '../../src/xml/index.js';
 import { readCorpus } from './corpus-helpers.js';
+import { mulberry32 as prng } from '../helpers/prng.js';
 
 const FUZZ_DIR = fileURLToPath(new URL('../fixtures/fuzz/xml/', import.meta.url));
 const ITERATIONS = 100_000;
 const UTF8 = new TextEncoder();
-
-/** mulberry32: small deterministic PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SEEDS: Uint8Array[] = [
   '<SyncML xmlns="SYNCML:SYNCML1.2"><SyncHdr><VerDTD>1.2</VerDTD><SessionID>1</SessionID></SyncHdr><SyncBody><Alert><CmdID>1</CmdID><Data>200</Data><Item><Meta><Anchor xmlns="syncml:metinf"><Next>2</Next></Anchor></Meta></Item></Alert><Final/></SyncBody></SyncML>',
