@@ -4,6 +4,7 @@
  * Sources: IrOBEX 1.2 as applied by OpenOBEX obex_const.h and BlueZ gobex-defs.h; SyncML OBEX
  * binding constants from protocol-notes.md sections 1 and 2.
  */
+import { CONTENT_TYPE } from '../util/content-types.js';
 
 /** Bit 7 of an opcode or response code: the Final bit. */
 export const OBEX_FINAL_BIT = 0x80;
@@ -125,14 +126,12 @@ export const SYNCML_DM_TARGET = 'SYNCML-DM';
 
 /** Type header values of the SyncML OBEX binding (protocol-notes 2.1). */
 export const SYNCML_CONTENT_TYPE = {
-  XML: 'application/vnd.syncml+xml',
-  WBXML: 'application/vnd.syncml+wbxml',
-  /** DS 1.2 binary SAN as SyncEvolution sends it. */
-  DS_NOTIFICATION: 'application/vnd.syncml.ds.notification',
-  /** DS 1.2 binary SAN, the spelling the virtual phone (vphone.py CT_SAN) uses. */
-  NOTIFICATION: 'application/vnd.syncml.notification',
-  DM_XML: 'application/vnd.syncml.dm+xml',
-  DM_WBXML: 'application/vnd.syncml.dm+wbxml',
+  XML: CONTENT_TYPE.SYNCML_XML,
+  WBXML: CONTENT_TYPE.SYNCML_WBXML,
+  DS_NOTIFICATION: CONTENT_TYPE.DS_NOTIFICATION,
+  NOTIFICATION: CONTENT_TYPE.NOTIFICATION,
+  DM_XML: CONTENT_TYPE.DM_XML,
+  DM_WBXML: CONTENT_TYPE.DM_WBXML,
 } as const;
 
 function reverse(table: Record<string, number>): ReadonlyMap<number, string> {

@@ -5,6 +5,7 @@
  *
  * Sources: protocol-notes.md sections 3.1, 3.4, 3.5, 3.9 (SyncML RepPro / DS Protocol 1.0-1.2).
  */
+import { CONTENT_TYPE } from '../util/content-types.js';
 
 /** Build a value -> name map from a const object (first name wins for duplicate values). */
 function reverse<K extends string, V extends string | number>(o: Readonly<Record<K, V>>): ReadonlyMap<V, K> {
@@ -135,13 +136,7 @@ export const COMMAND_NAMES: ReadonlySet<string> = new Set(Object.values(COMMAND)
 export const SYNC_HDR_CMD = 'SyncHdr';
 
 /** MIME content types (OMA SyncML RepPro / DevInf / DS Notification). */
-export const CONTENT_TYPE = {
-  SYNCML_XML: 'application/vnd.syncml+xml',
-  SYNCML_WBXML: 'application/vnd.syncml+wbxml',
-  DEVINF_XML: 'application/vnd.syncml-devinf+xml',
-  DEVINF_WBXML: 'application/vnd.syncml-devinf+wbxml',
-  DS_NOTIFICATION: 'application/vnd.syncml.ds.notification',
-} as const;
+export { CONTENT_TYPE };
 export type ContentTypeName = keyof typeof CONTENT_TYPE;
 
 /** SyncML DTD versions the codec accepts. */

@@ -5,8 +5,10 @@
  * inline XML, so `...+wbxml` is written as `...+xml`. Both codecs call this on every MetInf
  * `Type` text they write, so sizes and bytes agree.
  */
-export const DEVINF_XML_TYPE = 'application/vnd.syncml-devinf+xml';
-export const DEVINF_WBXML_TYPE = 'application/vnd.syncml-devinf+wbxml';
+import { CONTENT_TYPE } from './content-types.js';
+
+const DEVINF_XML_TYPE = CONTENT_TYPE.DEVINF_XML;
+const DEVINF_WBXML_TYPE = CONTENT_TYPE.DEVINF_WBXML;
 
 /** The Type text to write for `value` in a message of this encoding. */
 export function devInfTypeFor(value: string, encoding: 'xml' | 'wbxml'): string {
