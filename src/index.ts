@@ -6,3 +6,8 @@ export * from './wbxml/index.js';
 export * from './xml/index.js';
 export * from './obex/index.js';
 export * from './syncml/index.js';
+export * from './quirks/index.js';
+export * from './transport/link.js';
+export * from './transport/at-switch.js';
+export { openTtyLink, listenTty, TtyLinkListener } from './transport/tty.js';
+export type { TtyLinkOptions, TtyListenOptions } from './transport/tty.js';
