@@ -11,3 +11,5 @@ export * from './transport/link.js';
 export * from './transport/at-switch.js';
 export { openTtyLink, listenTty, TtyLinkListener } from './transport/tty.js';
 export type { TtyLinkOptions, TtyListenOptions } from './transport/tty.js';
+export * from './relay/index.js';
+export { listenTcp, connectTcp } from './transport/tcp.js';

@@ -39,6 +39,8 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
     .option('--bluetooth [adapter]', 'serve Bluetooth RFCOMM (BlueZ), optionally on one adapter')
     .option('--relay <mode>', 'relay to an upstream server: passthrough | store-forward')
     .option('--upstream <url>', 'upstream SyncML server URL (with --relay)')
+    .addOption(new Option('--upstream-encoding <encoding>', 'convert messages to the upstream to this encoding').choices(['xml', 'wbxml']))
+    .option('--upstream-ca <file>', 'PEM CA bundle for an https upstream')
     .addOption(new Option('--log-level <level>', 'log level').choices(LOG_LEVELS as string[]))
     .action(async (opts: ServeOptions) => {
       const cfg = resolveConfig(opts);

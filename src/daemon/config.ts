@@ -21,6 +21,16 @@ export interface SerialLink {
 }
 
 export type RelayMode = 'passthrough' | 'store-forward';
+
+/** The relay toward an upstream SyncML server over HTTP(S). */
+export interface RelayConfig {
+  readonly mode: RelayMode;
+  readonly upstream: URL;
+  /** Convert what goes upstream to this encoding (`--upstream-encoding`); undefined: as the phone sent it. */
+  readonly upstreamEncoding?: 'xml' | 'wbxml';
+  /** PEM CA bundle file for an https: upstream (`--upstream-ca`), absolute. */
+  readonly caFile?: string;
+}
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
 export interface DaemonConfig {
@@ -30,7 +40,7 @@ export interface DaemonConfig {
   readonly serial: readonly SerialLink[];
   /** Bluetooth adapter name (e.g. `hci0`), `default` for BlueZ's default adapter, or undefined when off. */
   readonly bluetooth: string | undefined;
-  readonly relay: { readonly mode: RelayMode; readonly upstream: URL } | undefined;
+  readonly relay: RelayConfig | undefined;
   readonly logLevel: LogLevel;
 }
 
@@ -49,6 +59,8 @@ export interface ServeOptions {
   readonly bluetooth?: string | boolean;
   readonly relay?: string;
   readonly upstream?: string;
+  readonly upstreamEncoding?: string;
+  readonly upstreamCa?: string;
   readonly logLevel?: string;
 }
 
@@ -74,8 +86,11 @@ function parseSerial(value: string, where: string): SerialLink {
   return profile === '' ? { path } : { path, profile };
 }
 
-function parseRelay(mode: string | undefined, upstream: string | undefined, where: string): DaemonConfig['relay'] {
-  if (mode === undefined && upstream === undefined) return undefined;
+function parseRelay(mode: string | undefined, upstream: string | undefined, where: string, extra: RelayExtra = {}): DaemonConfig['relay'] {
+  if (mode === undefined && upstream === undefined) {
+    if (extra.encoding !== undefined || extra.ca !== undefined) throw new ConfigError(`${where}: --upstream-encoding and --upstream-ca need --relay and --upstream`, 'SB_ERR_CONFIG_VALUE');
+    return undefined;
+  }
   if (mode !== 'passthrough' && mode !== 'store-forward') {
     throw new ConfigError(`${where}: relay mode '${String(mode)}' is not passthrough or store-forward`, 'SB_ERR_CONFIG_VALUE');
   }
@@ -89,7 +104,21 @@ function parseRelay(mode: string | undefined, upstream: string | undefined, wher
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new ConfigError(`${where}: upstream '${upstream}' must be http: or https:`, 'SB_ERR_CONFIG_VALUE');
   }
-  return { mode, upstream: url };
+  let upstreamEncoding: 'xml' | 'wbxml' | undefined;
+  if (extra.encoding !== undefined) {
+    if (extra.encoding !== 'xml' && extra.encoding !== 'wbxml') throw new ConfigError(`--upstream-encoding: '${extra.encoding}' is not xml or wbxml`, 'SB_ERR_CONFIG_VALUE');
+    upstreamEncoding = extra.encoding;
+  }
+  return {
+    mode, upstream: url,
+    ...(upstreamEncoding === undefined ? {} : { upstreamEncoding }),
+    ...(extra.ca === undefined ? {} : { caFile: extra.ca }),
+  };
+}
+
+interface RelayExtra {
+  readonly encoding?: string;
+  readonly ca?: string;
 }
 
 /** A config file's JSON shape (every field optional; same names as the flags, camelCase). */
@@ -101,10 +130,12 @@ interface FileConfig {
   bluetooth?: unknown;
   relay?: unknown;
   upstream?: unknown;
+  upstreamEncoding?: unknown;
+  upstreamCa?: unknown;
   logLevel?: unknown;
 }
 
-const FILE_KEYS = new Set(['dataDir', 'obexTcp', 'http', 'serial', 'bluetooth', 'relay', 'upstream', 'logLevel']);
+const FILE_KEYS = new Set(['dataDir', 'obexTcp', 'http', 'serial', 'bluetooth', 'relay', 'upstream', 'upstreamEncoding', 'upstreamCa', 'logLevel']);
 
 function readConfigFile(path: string): FileConfig {
   let raw: string;
@@ -137,6 +168,12 @@ function asStringList(v: unknown, where: string): string[] {
   if (typeof v === 'string') return [v];
   if (!Array.isArray(v)) throw new ConfigError(`${where}: expected a string or a list of strings`, 'SB_ERR_CONFIG_VALUE');
   return v.map((x, i) => asString(x, `${where}[${i}]`));
+}
+
+function relayExtra(opts: ServeOptions, file: FileConfig, fw: (key: string) => string, cwd: string): RelayExtra {
+  const encoding = opts.upstreamEncoding ?? (file.upstreamEncoding === undefined ? undefined : asString(file.upstreamEncoding, fw('upstreamEncoding')));
+  const ca = opts.upstreamCa ?? (file.upstreamCa === undefined ? undefined : asString(file.upstreamCa, fw('upstreamCa')));
+  return { ...(encoding === undefined ? {} : { encoding }), ...(ca === undefined ? {} : { ca: resolve(cwd, ca) }) };
 }
 
 /**
@@ -179,6 +216,7 @@ export function resolveConfig(opts: ServeOptions, cwd: string = process.cwd()): 
     opts.relay ?? (file.relay === undefined ? undefined : asString(file.relay, fw('relay'))),
     opts.upstream ?? (file.upstream === undefined ? undefined : asString(file.upstream, fw('upstream'))),
     opts.relay !== undefined || opts.upstream !== undefined ? '--relay/--upstream' : fw('relay'),
+    relayExtra(opts, file, fw, cwd),
   );
 
   const level = opts.logLevel ?? (file.logLevel === undefined ? 'info' : asString(file.logLevel, fw('logLevel')));

@@ -1,31 +1,48 @@
 /**
- * `syncml-bridge serve`: validate the configuration, say where the bridge listens, stay up
- * until SIGTERM/SIGINT, then end cleanly with status 0.
+ * `syncml-bridge serve`: validate the configuration, listen, relay, stay up until SIGTERM/SIGINT,
+ * then end cleanly with status 0.
  *
- * The listeners themselves (OBEX over TCP, serial, Bluetooth, HTTP) are wired by the OBEX and
- * engine layers; until they are, serve reports each configured link and that it is not yet
- * served, so an operator sees exactly what this build does.
+ * With `--relay passthrough --upstream URL`, every OBEX-over-TCP link is pumped (pump.ts) and each
+ * phone message goes to the upstream; so is every `--serial` tty, as a phone-initiated link (the
+ * phone starts OBEX; no AT switch). Without a relay there is no engine yet: the links are not
+ * opened (so nothing half-works), and serve says so. Bluetooth plugs in through the same
+ * LinkListener contract (see `extraListeners`).
  */
-import { mkdirSync, accessSync, constants as fsc } from 'node:fs';
+import { mkdirSync, accessSync, readFileSync, constants as fsc } from 'node:fs';
 import type { Logger } from 'pino';
 import { ConfigError } from '../errors.js';
+import type { LinkListener } from '../transport/link.js';
+import { listenTcp } from '../transport/tcp.js';
+import { displayUrl } from '../relay/index.js';
 import { formatHostPort, type DaemonConfig } from './config.js';
+import { LinkPump } from './pump.js';
+import { SessionRegistry } from './session-registry.js';
 
 export interface ServeIo {
   /** Human-readable lines (where everything listens) go here. */
   readonly out: (line: string) => void;
   readonly log: Logger;
+  /** Further link listeners (serial, Bluetooth) opened by the caller; serve pumps and closes them. */
+  readonly extraListeners?: readonly LinkListener[];
 }
 
 /** Lines describing where the bridge listens, for stdout and the README. */
 export function describeListeners(cfg: DaemonConfig): string[] {
   const lines: string[] = [];
+  const served = cfg.relay?.mode === 'passthrough';
+  const note = served ? '' : ' — not served: no engine yet (use --relay passthrough --upstream URL)';
   lines.push(`data directory: ${cfg.dataDir}`);
-  for (const hp of cfg.obexTcp) lines.push(`OBEX over TCP: ${formatHostPort(hp)} (Target SYNCML-SYNC)`);
-  if (cfg.http !== undefined) lines.push(`SyncML over HTTP: http://${formatHostPort(cfg.http)}/sync`);
-  for (const s of cfg.serial) lines.push(`serial OBEX link: ${s.path}${s.profile === undefined ? '' : ` (profile ${s.profile})`}`);
-  if (cfg.bluetooth !== undefined) lines.push(`Bluetooth RFCOMM: adapter ${cfg.bluetooth} (SyncML Server SDP record)`);
-  if (cfg.relay !== undefined) lines.push(`relay: ${cfg.relay.mode} to ${cfg.relay.upstream.href}`);
+  for (const hp of cfg.obexTcp) lines.push(`OBEX over TCP: ${formatHostPort(hp)} (Target SYNCML-SYNC)${note}`);
+  if (cfg.http !== undefined) lines.push(`SyncML over HTTP: http://${formatHostPort(cfg.http)}/sync — not served yet`);
+  for (const s of cfg.serial) {
+    const how = served ? ' (phone-initiated: the phone starts OBEX, no AT switch)' : note;
+    lines.push(`serial OBEX link: ${s.path}${s.profile === undefined ? '' : ` (profile ${s.profile})`}${how}`);
+  }
+  if (cfg.bluetooth !== undefined) lines.push(`Bluetooth RFCOMM: adapter ${cfg.bluetooth} (SyncML Server SDP record) — not served by this build`);
+  if (cfg.relay !== undefined) {
+    const enc = cfg.relay.upstreamEncoding === undefined ? '' : ` (upstream encoding ${cfg.relay.upstreamEncoding})`;
+    lines.push(`relay: ${cfg.relay.mode} to ${displayUrl(cfg.relay.upstream)}${enc}${cfg.relay.mode === 'passthrough' ? '' : ' — not implemented yet'}`);
+  }
   return lines;
 }
 
@@ -38,24 +55,83 @@ function ensureDataDir(dir: string): void {
   }
 }
 
+function readCa(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`--upstream-ca: cannot read '${file}': ${(err as Error).message}`, 'SB_ERR_CONFIG_FILE', { cause: err });
+  }
+}
+
 /**
  * Run the daemon until a termination signal. Resolves with the exit status (0 on a clean
  * SIGTERM/SIGINT).
+ * @throws TransportError when a listener cannot be opened (exit 1).
  */
 export async function serve(cfg: DaemonConfig, io: ServeIo): Promise<number> {
   ensureDataDir(cfg.dataDir);
+  const relay = cfg.relay?.mode === 'passthrough' ? cfg.relay : undefined;
+  const ca = relay?.caFile === undefined ? undefined : readCa(relay.caFile);
   for (const line of describeListeners(cfg)) io.out(`syncml-bridge: ${line}`);
-  io.log.info({ config: { ...cfg, relay: cfg.relay === undefined ? undefined : { mode: cfg.relay.mode, upstream: cfg.relay.upstream.origin } } }, 'configuration valid');
-  io.log.warn('this build has the SyncML codec only: the links above are not served yet');
+  io.log.info({ config: { ...cfg, relay: cfg.relay === undefined ? undefined : { mode: cfg.relay.mode, upstream: cfg.relay.upstream.origin, upstreamEncoding: cfg.relay.upstreamEncoding } } }, 'configuration valid');
+
+  const listeners: LinkListener[] = [...(io.extraListeners ?? [])];
+  const pumps = new Set<LinkPump>();
+  if (relay !== undefined) {
+    for (const hp of cfg.obexTcp) {
+      try {
+        listeners.push(await listenTcp(hp));
+      } catch (err) {
+        await Promise.all(listeners.map((l) => l.close()));
+        throw err;
+      }
+    }
+    if (cfg.serial.length > 0) {
+      // Loaded only when needed: serialport's native binding is not for every host.
+      const { listenTty } = await import('../transport/tty.js');
+      for (const s of cfg.serial) {
+        listeners.push(listenTty({
+          path: s.path,
+          onError: (error) => io.log.warn({ tty: s.path, code: error.code }, `serial link not available, retrying: ${error.message}`),
+        }));
+      }
+    }
+    const registry = new SessionRegistry({
+      agent: {
+        upstream: relay.upstream,
+        selfAddresses: [...cfg.obexTcp.map(formatHostPort), ...(cfg.http === undefined ? [] : [formatHostPort(cfg.http)])],
+        ...(ca === undefined ? {} : { ca }),
+      },
+      ...(relay.upstreamEncoding === undefined ? {} : { upstreamEncoding: relay.upstreamEncoding }),
+    });
+    for (const l of listeners) {
+      l.onLink((link) => {
+        const pump = new LinkPump({ link, log: io.log, registry });
+        pumps.add(pump);
+        void pump.done.then(() => pumps.delete(pump));
+      });
+      io.log.info({ address: l.address }, 'listening');
+    }
+  } else {
+    io.log.warn('no relay configured and no engine yet: the OBEX links above are not served');
+  }
+
   return await new Promise<number>((resolveExit) => {
-    // An interval keeps the event loop alive without touching any socket.
+    // An interval keeps the event loop alive even with no listener.
     const keepAlive = setInterval(() => undefined, 1 << 30);
     const stop = (signal: NodeJS.Signals): void => {
       clearInterval(keepAlive);
       process.off('SIGTERM', stop);
       process.off('SIGINT', stop);
-      io.log.info({ signal }, 'stopping');
-      resolveExit(0);
+      io.log.info({ signal, sessions: pumps.size }, 'stopping');
+      void (async () => {
+        const closing = Promise.all(listeners.map((l) => l.close()));
+        for (const p of pumps) p.close('shutdown');
+        await Promise.all([...pumps].map((p) => p.done));
+        await closing;
+        io.log.info('stopped');
+        resolveExit(0);
+      })();
     };
     process.on('SIGTERM', stop);
     process.on('SIGINT', stop);
