@@ -13,3 +13,5 @@ export { openTtyLink, listenTty, TtyLinkListener } from './transport/tty.js';
 export type { TtyLinkOptions, TtyListenOptions } from './transport/tty.js';
 export * from './relay/index.js';
 export { listenTcp, connectTcp } from './transport/tcp.js';
+export * from './transport/bluetooth.js';
+export { openFdStream } from './transport/fd-stream.js';

@@ -81,7 +81,8 @@ function reportError(err: unknown, argv: readonly string[], io: CliIo): number {
     if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
     return 2;
   }
-  const what = argv.filter((a) => !a.startsWith('-')).slice(0, 2).join(' ');
+  // The command words only (`serve`, `wbxml decode`), never an option's value.
+  const what = (argv[0] === 'wbxml' || argv[0] === 'user' ? argv.slice(0, 2) : argv.slice(0, 1)).filter((a) => !a.startsWith('-')).join(' ');
   const line = (msg: string): void => void io.stderr.write(`syncml-bridge${what === '' ? '' : ' ' + what}: ${msg}\n`);
   if (err instanceof ConfigError) {
     line(err.message);

@@ -38,7 +38,7 @@ export function describeListeners(cfg: DaemonConfig): string[] {
     const how = served ? ' (phone-initiated: the phone starts OBEX, no AT switch)' : note;
     lines.push(`serial OBEX link: ${s.path}${s.profile === undefined ? '' : ` (profile ${s.profile})`}${how}`);
   }
-  if (cfg.bluetooth !== undefined) lines.push(`Bluetooth RFCOMM: adapter ${cfg.bluetooth} (SyncML Server SDP record) — not served by this build`);
+  if (cfg.bluetooth !== undefined) lines.push(`Bluetooth RFCOMM: adapter ${cfg.bluetooth} (SyncML Server SDP record, BlueZ over D-Bus)${note}`);
   if (cfg.relay !== undefined) {
     const enc = cfg.relay.upstreamEncoding === undefined ? '' : ` (upstream encoding ${cfg.relay.upstreamEncoding})`;
     lines.push(`relay: ${cfg.relay.mode} to ${displayUrl(cfg.relay.upstream)}${enc}${cfg.relay.mode === 'passthrough' ? '' : ' — not implemented yet'}`);
@@ -94,6 +94,21 @@ export async function serve(cfg: DaemonConfig, io: ServeIo): Promise<number> {
           path: s.path,
           onError: (error) => io.log.warn({ tty: s.path, code: error.code }, `serial link not available, retrying: ${error.message}`),
         }));
+      }
+    }
+    if (cfg.bluetooth !== undefined) {
+      // Loaded only when needed: dbus-next and the fd passing binding.
+      const { BluetoothLinks } = await import('../transport/bluetooth.js');
+      try {
+        const bt = await BluetoothLinks.open(cfg.bluetooth === 'default' ? {} : { adapter: cfg.bluetooth });
+        bt.onEvent((event) => {
+          if (event.type === 'bus-error') io.log.error({ code: (event.error as { code?: string }).code }, `Bluetooth: ${event.error.message}`);
+          else io.log.info({ bluetooth: event }, `Bluetooth: ${event.type}`);
+        });
+        listeners.push(bt);
+      } catch (err) {
+        await Promise.all(listeners.map((l) => l.close()));
+        throw err;
       }
     }
     const registry = new SessionRegistry({

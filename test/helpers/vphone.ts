@@ -83,8 +83,8 @@ export class BridgeDaemon {
     child.stderr?.on('data', (b: Buffer) => { this.err += b.toString(); });
   }
 
-  static async start(root: string, args: readonly string[]): Promise<BridgeDaemon> {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/daemon/main.ts'), 'serve', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  static async start(root: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<BridgeDaemon> {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/daemon/main.ts'), 'serve', ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
     const d = new BridgeDaemon(child);
     for (let i = 0; i < 400 && !d.out.includes('ready'); i++) {
       if (child.exitCode !== null) throw new Error(`daemon exited ${child.exitCode}: ${d.out}${d.err}`);
