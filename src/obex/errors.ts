@@ -43,6 +43,10 @@ export const OBEX_ERR = {
   TIMEOUT: 'SB_ERR_OBEX_TIMEOUT',
   /** Operation aborted. */
   ABORTED: 'SB_ERR_OBEX_ABORTED',
+  /** Mode B: the phone refused every SAN form offered. */
+  SAN_REFUSED: 'SB_ERR_OBEX_SAN_REFUSED',
+  /** Mode B: the link went away before the session ended. */
+  LINK_CLOSED: 'SB_ERR_OBEX_LINK_CLOSED',
   /** SAN shorter than its fields say. */
   SAN_TRUNCATED: 'SB_ERR_OBEX_SAN_TRUNCATED',
   /** SAN version other than 10, 11 or 12. */

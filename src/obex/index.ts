@@ -10,3 +10,4 @@ export * from './framer.js';
 export * from './server.js';
 export * from './client.js';
 export * from './san.js';
+export * from './mode-b.js';

@@ -19,3 +19,4 @@ export { MessageBuilder, assignCmdIds, type Draft, type CommandDraft } from './b
 export * as make from './constructors.js';
 export type { ItemOptions } from './constructors.js';
 export * from './devinf.js';
+export * from './san-legacy.js';
