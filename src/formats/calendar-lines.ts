@@ -1,0 +1,157 @@
+/**
+ * Minimal content-line layer for vCalendar 1.0 and vNote (RFC 2425 style): unfolding, QP soft
+ * breaks, parameter parsing, QP/CHARSET decoding and encoding, folding.
+ */
+import iconv from 'iconv-lite';
+import { formatError } from './calendar-model.js';
+
+/** Longest unfolded line accepted. */
+export const MAX_LINE = 64 * 1024;
+/** Largest object accepted. */
+export const MAX_OBJECT = 1024 * 1024;
+
+/** One parsed content line. */
+export interface ContentLine {
+  readonly name: string;
+  /** Upper-cased parameter names to values; bare 1.0 parameters (`;QUOTED-PRINTABLE`) map to TYPE-like keys. */
+  readonly params: Readonly<Record<string, string>>;
+  /** Decoded value (QP and CHARSET applied). */
+  readonly value: string;
+  /** The unfolded raw line, for keeping unknown properties verbatim. */
+  readonly raw: string;
+}
+
+/**
+ * Split text into unfolded logical lines (folding by leading white space, QP soft breaks by `=`).
+ * @param text whole object text
+ */
+export function unfoldLines(text: string): string[] {
+  if (text.length > MAX_OBJECT) throw formatError('object too large', 'TOO_LARGE');
+  const physical = text.split(/\r\n|\n|\r/);
+  const out: string[] = [];
+  let qpOpen = false;
+  for (const line of physical) {
+    if (line.length > MAX_LINE) throw formatError('line too long', 'LINE_TOO_LONG');
+    const last = out.length - 1;
+    if (qpOpen && last >= 0) {
+      out[last] = `${(out[last] ?? '').slice(0, -1)}${line}`;
+    } else if ((line.startsWith(' ') || line.startsWith('\t')) && last >= 0) {
+      out[last] = `${out[last] ?? ''}${line.slice(1)}`;
+    } else {
+      out.push(line);
+    }
+    const cur = out[out.length - 1] ?? '';
+    if (cur.length > MAX_LINE) throw formatError('line too long', 'LINE_TOO_LONG');
+    qpOpen = cur.endsWith('=') && /QUOTED-PRINTABLE/i.test(cur.slice(0, cur.indexOf(':') + 1 || cur.length));
+  }
+  return out.filter((l) => l.trim() !== '');
+}
+
+/**
+ * Decode quoted-printable into bytes.
+ * @param value QP text
+ */
+export function decodeQp(value: string): Buffer {
+  const bytes: number[] = [];
+  for (let i = 0; i < value.length; i += 1) {
+    const c = value.charCodeAt(i);
+    if (value[i] === '=' && /^[0-9A-Fa-f]{2}$/.test(value.slice(i + 1, i + 3))) {
+      bytes.push(parseInt(value.slice(i + 1, i + 3), 16));
+      i += 2;
+    } else if (c < 0x80) {
+      bytes.push(c);
+    } else {
+      bytes.push(...Buffer.from(value[i] ?? '', 'utf8'));
+    }
+  }
+  return Buffer.from(bytes);
+}
+
+/**
+ * Encode UTF-8 text as quoted-printable (no soft breaks: lines are folded by the writer's caller).
+ * @param text plain text
+ */
+export function encodeQp(text: string): string {
+  let out = '';
+  for (const b of Buffer.from(text, 'utf8')) {
+    out += b >= 0x21 && b <= 0x7e && b !== 0x3d ? String.fromCharCode(b) : b === 0x20 ? ' ' : `=${b.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  return out.replace(/ $/, '=20');
+}
+
+/**
+ * Parse one unfolded content line.
+ * @param raw unfolded line
+ */
+export function parseContentLine(raw: string): ContentLine {
+  const colon = raw.indexOf(':');
+  if (colon <= 0) throw formatError(`bad content line: ${raw.slice(0, 40)}`, 'SYNTAX');
+  const head = raw.slice(0, colon).split(';');
+  const name = (head[0] ?? '').toUpperCase().replace(/^[^.]*\./, '');
+  const params: Record<string, string> = {};
+  for (const p of head.slice(1)) {
+    const eq = p.indexOf('=');
+    if (eq < 0) {
+      const bare = p.toUpperCase();
+      if (bare === 'QUOTED-PRINTABLE' || bare === 'BASE64' || bare === '8BIT') params.ENCODING = bare;
+      else params.TYPE = bare;
+    } else {
+      params[p.slice(0, eq).toUpperCase()] = p.slice(eq + 1).replace(/^"|"$/g, '');
+    }
+  }
+  let value = raw.slice(colon + 1);
+  const encoding = (params.ENCODING ?? '').toUpperCase();
+  const charset = params.CHARSET ?? 'UTF-8';
+  if (encoding === 'QUOTED-PRINTABLE') {
+    const bytes = decodeQp(value);
+    value = iconv.encodingExists(charset) ? iconv.decode(bytes, charset) : bytes.toString('utf8');
+  } else if (params.CHARSET !== undefined && iconv.encodingExists(charset) && !/^utf-?8$/i.test(charset)) {
+    value = iconv.decode(Buffer.from(value, 'latin1'), charset);
+  }
+  return { name, params, value, raw };
+}
+
+/**
+ * Write one 1.0-style property, switching to QP for non-ASCII or multi-line values.
+ * @param name property name (with any fixed parameters, e.g. `DTSTART`)
+ * @param value plain value
+ */
+export function writeProp(name: string, value: string): string {
+  if (/[^\x20-\x7e]/.test(value)) {
+    return `${name};ENCODING=QUOTED-PRINTABLE;CHARSET=UTF-8:${encodeQp(value.replace(/\r?\n/g, '\r\n'))}`;
+  }
+  return `${name}:${value}`;
+}
+
+/**
+ * Fold a line at 75 octets (not inside QP lines, which must not be folded by white space).
+ * @param line logical line
+ */
+export function foldLine(line: string): string {
+  if (Buffer.byteLength(line, 'utf8') <= 75) return line;
+  if (/QUOTED-PRINTABLE/i.test(line.slice(0, line.indexOf(':')))) {
+    const parts: string[] = [];
+    let rest = line;
+    while (rest.length > 74) {
+      let cut = 74;
+      if (rest[cut - 1] === '=') cut -= 1;
+      else if (rest[cut - 2] === '=') cut -= 2;
+      parts.push(`${rest.slice(0, cut)}=`);
+      rest = rest.slice(cut);
+    }
+    parts.push(rest);
+    return parts.join('\r\n');
+  }
+  // Plain lines: fold at 75 UTF-8 octets without splitting a character.
+  const parts: string[] = [];
+  let cur = '';
+  let bytes = 0;
+  for (const ch of line) {
+    const n = Buffer.byteLength(ch, 'utf8');
+    if (bytes + n > 75) { parts.push(cur); cur = ' '; bytes = 1; }
+    cur += ch;
+    bytes += n;
+  }
+  parts.push(cur);
+  return parts.join('\r\n');
+}

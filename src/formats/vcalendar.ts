@@ -1,0 +1,228 @@
+/**
+ * vCalendar 1.0 (events and todos) to and from the neutral {@link CalItem}: hand-written, with
+ * DALARM/AALARM, QP and CHARSET, 1.0 RRULE syntax, and the all-day forms phones send
+ * (date only, T000000..T240000 as on UIQ, T000000..next day T000000).
+ */
+import {
+  type CalAlarm, type CalItem, addMinutes, alarmTime, emptyItem, formatError, normaliseStatus, normaliseTime,
+} from './calendar-model.js';
+import { foldLine, parseContentLine, unfoldLines, writeProp } from './calendar-lines.js';
+import { parseRrule1, writeRrule1 } from './calendar-rrule.js';
+
+/** Options for {@link writeVCalendar}. */
+export interface VCalendarWriteOptions {
+  /** Write every time in UTC (Sony Ericsson, UIQ). Floating times are shifted by `tzOffset`. */
+  readonly utc?: boolean;
+  /** Device offset from UTC in minutes (east positive), used to turn local times into UTC. */
+  readonly tzOffset?: number;
+  /** Write UTC times as device local time (Nokia: local time only); needs `tzOffset`. Alarms stay UTC. */
+  readonly local?: boolean;
+  /** Clamp dates before this year to its 1 January (Nokia: no dates before 1980). */
+  readonly floorYear?: number;
+}
+
+/**
+ * Split a 1.0 structured value on unescaped `;`.
+ * @param value raw value
+ */
+function splitSemi(value: string): string[] {
+  return value.split(/(?<!\\);/).map((s) => s.replace(/\\;/g, ';'));
+}
+
+/**
+ * Fix up all-day forms after the item is read.
+ * @param item item being built
+ */
+function detectAllDay(item: CalItem): void {
+  const s = item.start;
+  if (s === undefined) return;
+  if (s.length === 8) {
+    item.allDay = true;
+    if (item.end !== undefined) item.end = item.end.slice(0, 8);
+    return;
+  }
+  const e = item.end;
+  if (e === undefined || !/T000000Z?$/.test(s) || (s.endsWith('Z') !== e.endsWith('Z'))) return;
+  const sDate = s.slice(0, 8);
+  const eDate = e.slice(0, 8);
+  const eTime = e.slice(9, 15);
+  let endDate: string | undefined;
+  if (eTime === '240000' || eTime === '235900' || eTime === '235959') endDate = addMinutes(eDate, 24 * 60);
+  else if (eTime === '000000' && eDate > sDate) endDate = eDate;
+  if (endDate === undefined) return;
+  item.allDay = true;
+  item.start = sDate;
+  item.end = endDate;
+}
+
+/**
+ * Parse a 1.0 time value; `T240000` is kept as-is for all-day detection.
+ * @param value raw value
+ */
+function time1(value: string): string {
+  const v = value.trim();
+  if (/^\d{8}T240000Z?$/.test(v)) return v;
+  return normaliseTime(v);
+}
+
+/**
+ * Parse one DALARM/AALARM value.
+ * @param action display or audio
+ * @param value raw value `runTime;snooze;repeat;text`
+ */
+function parseAlarm1(action: CalAlarm['action'], value: string): CalAlarm | undefined {
+  const [at, , , text] = splitSemi(value);
+  if (at === undefined || at.trim() === '') return undefined;
+  const alarm: { -readonly [K in keyof CalAlarm]: CalAlarm[K] } = { action, at: normaliseTime(at) };
+  if (action === 'display' && text !== undefined && text !== '') alarm.description = text;
+  return alarm;
+}
+
+/**
+ * Apply one content line to an item.
+ * @param item item being built
+ * @param raw unfolded line
+ */
+function applyLine(item: CalItem, raw: string): void {
+  const line = parseContentLine(raw);
+  const v = line.value.replace(/\r\n?/g, '\n');
+  switch (line.name) {
+    case 'UID': item.uid = v; break;
+    case 'SUMMARY': item.summary = v; break;
+    case 'DESCRIPTION': item.description = v; break;
+    case 'LOCATION': item.location = v; break;
+    case 'DTSTART': item.start = time1(v); break;
+    case 'DTEND': item.end = time1(v); break;
+    case 'DUE': item.due = normaliseTime(v); break;
+    case 'COMPLETED': item.completed = normaliseTime(v); break;
+    case 'PRIORITY': if (/^\d+$/.test(v.trim())) item.priority = Number(v); break;
+    case 'CATEGORIES': item.categories = splitSemi(v).map((c) => c.trim()).filter((c) => c !== ''); break;
+    case 'STATUS': {
+      const status = normaliseStatus(v);
+      if (status !== undefined) item.status = status;
+      break;
+    }
+    case 'RRULE':
+      try {
+        item.rrule = parseRrule1(v);
+      } catch {
+        item.extra.push(raw);
+      }
+      break;
+    case 'DALARM':
+    case 'AALARM': {
+      const alarm = parseAlarm1(line.name === 'DALARM' ? 'display' : 'audio', v);
+      if (alarm) item.alarms.push(alarm);
+      break;
+    }
+    default: item.extra.push(raw);
+  }
+}
+
+/**
+ * Parse a vCalendar 1.0 object holding any number of VEVENT/VTODO.
+ * @param text object text
+ */
+export function parseVCalendar(text: string): CalItem[] {
+  const lines = unfoldLines(text);
+  if (!lines.some((l) => /^BEGIN:VCALENDAR$/i.test(l.trim()))) throw formatError('no BEGIN:VCALENDAR', 'NO_BEGIN');
+  const items: CalItem[] = [];
+  let current: CalItem | undefined;
+  let nested = 0;
+  for (const l of lines) {
+    const t = l.trim().toUpperCase();
+    if (t === 'BEGIN:VEVENT' || t === 'BEGIN:VTODO') {
+      if (current) throw formatError('nested VEVENT/VTODO', 'SYNTAX');
+      current = emptyItem(t === 'BEGIN:VEVENT' ? 'event' : 'todo');
+    } else if (t === 'END:VEVENT' || t === 'END:VTODO') {
+      if (!current) throw formatError(`unexpected ${t}`, 'SYNTAX');
+      detectAllDay(current);
+      items.push(current);
+      current = undefined;
+    } else if (current && t.startsWith('BEGIN:')) {
+      nested += 1;
+    } else if (current && t.startsWith('END:') && nested > 0) {
+      nested -= 1;
+    } else if (current && nested === 0) {
+      applyLine(current, l);
+    }
+  }
+  if (current) throw formatError('missing END:VEVENT/VTODO', 'SYNTAX');
+  return items;
+}
+
+/**
+ * Render a time for 1.0 output.
+ * @param value basic-format time
+ * @param opts writer options
+ */
+function out1(value: string, opts: VCalendarWriteOptions): string {
+  let v = value.length === 8 ? `${value}T000000` : value;
+  if (opts.utc && !v.endsWith('Z')) v = `${addMinutes(v, -(opts.tzOffset ?? 0))}Z`;
+  else if (!opts.utc && opts.local && opts.tzOffset !== undefined && v.endsWith('Z')) v = addMinutes(v.slice(0, -1), opts.tzOffset);
+  return clampYear(v, opts);
+}
+
+/**
+ * Clamp a time to `floorYear` when it is set.
+ * @param value basic-format time
+ * @param opts writer options
+ */
+function clampYear(value: string, opts: VCalendarWriteOptions): string {
+  if (opts.floorYear === undefined || Number(value.slice(0, 4)) >= opts.floorYear) return value;
+  return `${String(opts.floorYear).padStart(4, '0')}0101${value.slice(8)}`;
+}
+
+/**
+ * Write one item's lines.
+ * @param item the item
+ * @param opts writer options
+ */
+function itemLines(item: CalItem, opts: VCalendarWriteOptions): string[] {
+  const tag = item.kind === 'event' ? 'VEVENT' : 'VTODO';
+  const out = [`BEGIN:${tag}`];
+  if (item.uid !== undefined) out.push(writeProp('UID', item.uid));
+  out.push(writeProp('SUMMARY', item.summary));
+  if (item.description !== undefined) out.push(writeProp('DESCRIPTION', item.description));
+  if (item.location !== undefined) out.push(writeProp('LOCATION', item.location));
+  if (item.allDay && item.start !== undefined) {
+    const start = clampYear(item.start, opts);
+    const last = addMinutes(item.end ?? addMinutes(item.start, 24 * 60), -24 * 60);
+    if (opts.utc) {
+      out.push(`DTSTART:${start}T000000Z`, `DTEND:${clampYear(last < start ? start : last, opts)}T240000Z`);
+    } else {
+      out.push(`DTSTART:${start}T000000`, `DTEND:${clampYear(item.end ?? addMinutes(item.start, 24 * 60), opts)}T000000`);
+    }
+  } else {
+    if (item.start !== undefined) out.push(`DTSTART:${out1(item.start, opts)}`);
+    if (item.end !== undefined) out.push(`DTEND:${out1(item.end, opts)}`);
+  }
+  if (item.due !== undefined) out.push(`DUE:${out1(item.due, opts)}`);
+  if (item.rrule) out.push(`RRULE:${writeRrule1(item.rrule.until === undefined ? item.rrule : { ...item.rrule, until: out1(item.rrule.until, opts) })}`);
+  if (item.categories.length > 0) out.push(writeProp('CATEGORIES', item.categories.map((c) => c.replace(/;/g, '\\;')).join(';')));
+  if (item.status !== undefined) out.push(`STATUS:${item.status === 'NEEDS-ACTION' ? 'NEEDS ACTION' : item.status}`);
+  if (item.priority !== undefined) out.push(`PRIORITY:${item.priority}`);
+  if (item.completed !== undefined) out.push(`COMPLETED:${out1(item.completed, opts)}`);
+  for (const alarm of item.alarms) {
+    const at = alarmTime(item, alarm);
+    if (at === undefined) continue;
+    // Nokia and Sony Ericsson take alarms in UTC only: shift local times when the offset is known.
+    const utcAt = at.endsWith('Z') || opts.tzOffset === undefined ? at : `${addMinutes(at, -opts.tzOffset)}Z`;
+    if (alarm.action === 'display') out.push(writeProp('DALARM', `${utcAt};;;${(alarm.description ?? '').replace(/;/g, '\\;')}`));
+    else out.push(`AALARM:${utcAt};;;`);
+  }
+  out.push(...item.extra, `END:${tag}`);
+  return out;
+}
+
+/**
+ * Write items as one vCalendar 1.0 object (CRLF lines, folded).
+ * @param items events and todos
+ * @param opts UTC and offset options
+ */
+export function writeVCalendar(items: readonly CalItem[], opts: VCalendarWriteOptions = {}): string {
+  const lines = ['BEGIN:VCALENDAR', 'VERSION:1.0'];
+  for (const item of items) lines.push(...itemLines(item, opts));
+  lines.push('END:VCALENDAR');
+  return `${lines.map(foldLine).join('\r\n')}\r\n`;
+}
