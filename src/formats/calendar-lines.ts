@@ -4,6 +4,7 @@
  */
 import iconv from 'iconv-lite';
 import { formatError } from './calendar-model.js';
+import { qpDecode } from './qp.js';
 
 /** Longest unfolded line accepted. */
 export const MAX_LINE = 64 * 1024;
@@ -48,26 +49,6 @@ export function unfoldLines(text: string): string[] {
 }
 
 /**
- * Decode quoted-printable into bytes.
- * @param value QP text
- */
-export function decodeQp(value: string): Buffer {
-  const bytes: number[] = [];
-  for (let i = 0; i < value.length; i += 1) {
-    const c = value.charCodeAt(i);
-    if (value[i] === '=' && /^[0-9A-Fa-f]{2}$/.test(value.slice(i + 1, i + 3))) {
-      bytes.push(parseInt(value.slice(i + 1, i + 3), 16));
-      i += 2;
-    } else if (c < 0x80) {
-      bytes.push(c);
-    } else {
-      bytes.push(...Buffer.from(value[i] ?? '', 'utf8'));
-    }
-  }
-  return Buffer.from(bytes);
-}
-
-/**
  * Encode UTF-8 text as quoted-printable (no soft breaks: lines are folded by the writer's caller).
  * @param text plain text
  */
@@ -103,7 +84,7 @@ export function parseContentLine(raw: string): ContentLine {
   const encoding = (params.ENCODING ?? '').toUpperCase();
   const charset = params.CHARSET ?? 'UTF-8';
   if (encoding === 'QUOTED-PRINTABLE') {
-    const bytes = decodeQp(value);
+    const bytes = Buffer.from(qpDecode(value));
     value = iconv.encodingExists(charset) ? iconv.decode(bytes, charset) : bytes.toString('utf8');
   } else if (params.CHARSET !== undefined && iconv.encodingExists(charset) && !/^utf-?8$/i.test(charset)) {
     value = iconv.decode(Buffer.from(value, 'latin1'), charset);

@@ -8,6 +8,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PEERS } from './peers.js';
+import { qpDecode } from '../../src/formats/qp.js';
 
 /** Debian packages the real peers need, by the tool that is missing. */
 const NEEDED: readonly [string, string][] = [
@@ -115,26 +116,13 @@ export async function genVcards(copy: PeersCopy, dir: string, count: number, see
   if (r.code !== 0) throw new Error(`gen-vcards failed: ${r.stderr}`);
 }
 
-/** Decode a quoted-printable value (vCard 2.1) to UTF-8 text. */
-function decodeQp(v: string): string {
-  const bytes: number[] = [];
-  for (let i = 0; i < v.length; i++) {
-    const c = v[i]!;
-    if (c === '=' && /^[0-9A-Fa-f]{2}$/.test(v.slice(i + 1, i + 3))) {
-      bytes.push(parseInt(v.slice(i + 1, i + 3), 16));
-      i += 2;
-    } else bytes.push(...Buffer.from(c, 'utf8'));
-  }
-  return Buffer.from(bytes).toString('utf8');
-}
-
 /** The FN of one vCard, normalised across 2.1/3.0 (QP decoded, 3.0 escapes removed, spaces folded). */
 export function normalisedFn(card: string): string | undefined {
   const unfolded = card.replace(/=\r?\n/g, (m) => (/ENCODING=QUOTED-PRINTABLE/i.test(card) ? '' : m)).replace(/\r?\n[ \t]/g, '');
   const m = /^FN((?:;[^:\r\n]*)?):(.*)$/m.exec(unfolded);
   if (m === null) return undefined;
   let value = m[2]!.replace(/\r$/, '');
-  if (/ENCODING=QUOTED-PRINTABLE/i.test(m[1]!)) value = decodeQp(value);
+  if (/ENCODING=QUOTED-PRINTABLE/i.test(m[1]!)) value = new TextDecoder().decode(qpDecode(value));
   return value.replace(/\\([,;\\])/g, '$1').replace(/\\n/gi, ' ').replace(/\s+/g, ' ').trim();
 }
 
