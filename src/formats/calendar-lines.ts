@@ -5,6 +5,7 @@
 import iconv from 'iconv-lite';
 import { formatError } from './calendar-model.js';
 import { qpDecode } from './qp.js';
+import { foldLine as mimeFoldLine } from './mime-dir.js';
 
 /** Longest unfolded line accepted. */
 export const MAX_LINE = 64 * 1024;
@@ -124,15 +125,5 @@ export function foldLine(line: string): string {
     return parts.join('\r\n');
   }
   // Plain lines: fold at 75 UTF-8 octets without splitting a character.
-  const parts: string[] = [];
-  let cur = '';
-  let bytes = 0;
-  for (const ch of line) {
-    const n = Buffer.byteLength(ch, 'utf8');
-    if (bytes + n > 75) { parts.push(cur); cur = ' '; bytes = 1; }
-    cur += ch;
-    bytes += n;
-  }
-  parts.push(cur);
-  return parts.join('\r\n');
+  return mimeFoldLine(line);
 }

@@ -10,6 +10,7 @@ import {
   type CalAlarm, type CalItem, addMinutes, emptyItem, formatError, normaliseStatus, normaliseTime,
 } from './calendar-model.js';
 import { MAX_LINE, MAX_OBJECT } from './calendar-lines.js';
+import { foldLine } from './mime-dir.js';
 import { parseRrule2, writeRrule2 } from './calendar-rrule.js';
 
 const KNOWN = new Set([
@@ -169,24 +170,6 @@ function timeProp(name: string, value: string): string {
 }
 
 /**
- * Fold at 75 UTF-8 octets without splitting a character.
- * @param line logical line
- */
-function fold2(line: string): string {
-  const parts: string[] = [];
-  let cur = '';
-  let bytes = 0;
-  for (const ch of line) {
-    const n = Buffer.byteLength(ch, 'utf8');
-    if (bytes + n > 75) { parts.push(cur); cur = ' '; bytes = 1; }
-    cur += ch;
-    bytes += n;
-  }
-  parts.push(cur);
-  return parts.join('\r\n');
-}
-
-/**
  * Write one item's lines.
  * @param item the item
  */
@@ -225,5 +208,5 @@ export function writeICalendar(items: readonly CalItem[]): string {
   const lines = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//syncml-bridge//formats//EN'];
   for (const item of items) lines.push(...itemLines(item));
   lines.push('END:VCALENDAR');
-  return `${lines.map(fold2).join('\r\n')}\r\n`;
+  return `${lines.map((l) => foldLine(l)).join('\r\n')}\r\n`;
 }

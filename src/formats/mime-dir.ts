@@ -5,6 +5,7 @@
  * that charsets can be decoded per property afterwards.
  */
 import { SyncmlError } from '../errors.js';
+import { utf8Length } from '../util/bytes.js';
 
 /** Limits applied while reading; checked before anything is buffered further. */
 export interface MimeDirLimits {
@@ -167,21 +168,20 @@ export function quoteParam(value: string): string {
 }
 
 /**
- * Fold one line with CRLF + space so that no physical line is longer than `foldAt` chars
- * (counted in UTF-16 units, never splitting a surrogate pair).
+ * Fold one line with CRLF + space so that no physical line is longer than `foldAt` UTF-8
+ * octets (RFC 2425 / RFC 5545), never splitting a character. Used by vCard and iCalendar.
  */
 export function foldLine(line: string, foldAt = 75): string {
-  if (line.length <= foldAt) return line;
+  if (line.length * 3 <= foldAt) return line;
   const parts: string[] = [];
-  let i = 0;
-  let width = foldAt;
-  while (i < line.length) {
-    let end = Math.min(i + width, line.length);
-    const code = line.charCodeAt(end - 1);
-    if (end < line.length && code >= 0xd800 && code <= 0xdbff) end -= 1;
-    parts.push(line.slice(i, end));
-    i = end;
-    width = foldAt - 1;
+  let cur = '';
+  let bytes = 0;
+  for (const ch of line) {
+    const n = utf8Length(ch);
+    if (bytes + n > foldAt) { parts.push(cur); cur = ''; bytes = 1; }
+    cur += ch;
+    bytes += n;
   }
+  parts.push(cur);
   return parts.join('\r\n ');
 }

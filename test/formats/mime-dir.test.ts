@@ -29,3 +29,11 @@ test('foldLine: CRLF + space, no line over the limit, no split surrogate pair', 
   assert.equal(folded.split('\r\n').map((p, i) => (i === 0 ? p : p.slice(1))).join(''), line);
   assert.doesNotMatch(folded, /[\ud800-\udbff]\r\n/);
 });
+
+test('foldLine counts UTF-8 octets (RFC 5545: 75 octets), never splits a character', () => {
+  const line = `SUMMARY:${'é'.repeat(60)}${'😀'.repeat(10)}`;
+  const folded = foldLine(line);
+  for (const phys of folded.split('\r\n')) assert.ok(new TextEncoder().encode(phys).length <= 75, phys);
+  assert.equal(folded.replace(/\r\n /g, ''), line);
+  assert.ok(!folded.includes('\ufffd'));
+});
