@@ -67,6 +67,63 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
       io.stdout.write(wbxmlEncode(readInput(file)));
     });
 
+  const user = program.command('user').description('manage the users phones sync as');
+  user.command('add')
+    .description('add a user (password from the terminal, or the first line of standard input)')
+    .argument('<name>', 'user name (case-sensitive)')
+    .option('--password-stdin', 'read the password from the first line of standard input')
+    .addOption(dataDir())
+    .action(async (name: string, opts: { dataDir: string; passwordStdin?: boolean }) => {
+      const { userAdd } = await import('./user-cmd.js');
+      await userAdd(name, opts, io);
+    });
+  user.command('list')
+    .description('list users with their devices and item counts')
+    .addOption(dataDir())
+    .action(async (opts: { dataDir: string }) => {
+      const { userList } = await import('./user-cmd.js');
+      userList(opts, io);
+    });
+  user.command('remove')
+    .description('remove a user with all its items, devices, anchors and maps')
+    .argument('<name>', 'user name')
+    .addOption(dataDir())
+    .action(async (name: string, opts: { dataDir: string }) => {
+      const { userRemove } = await import('./user-cmd.js');
+      userRemove(name, opts, io);
+    });
+
+  program.command('devices')
+    .description('known devices, datastores, anchors, last sync')
+    .option('--json', 'print JSON')
+    .addOption(dataDir())
+    .action(async (opts: { dataDir: string; json?: boolean }) => {
+      const { devicesCmd } = await import('./devices-cmd.js');
+      devicesCmd(opts, io);
+    });
+
+  program.command('export')
+    .description('print the items of a datastore')
+    .requiredOption('--user <name>', 'user')
+    .requiredOption('--store <store>', 'datastore: contacts, calendar, tasks, notes (or an alias)')
+    .option('--format <format>', 'vcard21 | vcard30 | ical | vcal10 | json (default: vcard30, ical, note text)')
+    .addOption(dataDir())
+    .action(async (opts: { user: string; store: string; format?: string; dataDir: string }) => {
+      const { exportCmd } = await import('./export-cmd.js');
+      await exportCmd(opts, io);
+    });
+
+  program.command('import')
+    .description('add the items of a file (vCards, iCalendar/vCalendar, notes) to a datastore')
+    .requiredOption('--user <name>', 'user')
+    .requiredOption('--store <store>', 'datastore: contacts, calendar, tasks, notes (or an alias)')
+    .argument('<file>', 'input file, or - for standard input')
+    .addOption(dataDir())
+    .action(async (file: string, opts: { user: string; store: string; dataDir: string }) => {
+      const { importCmd } = await import('./import-cmd.js');
+      await importCmd(file, opts, io);
+    });
+
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return status;

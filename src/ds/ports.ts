@@ -92,7 +92,10 @@ export interface DeviceStoreRecord {
 
 /** The store as the engine sees it. All calls are synchronous. */
 export interface DsStore {
-  /** Run `fn` in one transaction (nested calls join the outer one). Throws what `fn` throws, after rollback. */
+  /**
+   * Run `fn` in one transaction and return its result. A nested call is a savepoint: when its `fn`
+   * throws, only the nested part is rolled back (Atomic uses this) and the error propagates.
+   */
   transaction<T>(fn: () => T): T;
   /** The highest revision handed out so far (0 for an empty store). */
   currentRev(): number;
