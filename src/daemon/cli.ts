@@ -5,7 +5,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { BridgeError, ConfigError } from '../errors.js';
-import { resolveConfig, LOG_LEVELS, type ServeOptions } from './config.js';
+import { resolveConfig, AUTH_POLICIES, CONFLICT_POLICIES, LOG_LEVELS, type ServeOptions } from './config.js';
 // Commands load their modules when they run, so a one-shot command does not pay for the daemon's.
 
 export interface CliIo {
@@ -42,6 +42,10 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
     .addOption(new Option('--upstream-encoding <encoding>', 'convert messages to the upstream to this encoding').choices(['xml', 'wbxml']))
     .option('--upstream-ca <file>', 'PEM CA bundle for an https upstream')
     .addOption(new Option('--log-level <level>', 'log level').choices(LOG_LEVELS as string[]))
+    .addOption(new Option('--http-auth <policy>', 'authentication of HTTP clients (default any: basic or md5)').choices(AUTH_POLICIES as readonly string[] as string[]))
+    .addOption(new Option('--obex-auth <policy>', 'authentication on OBEX links (default none: user local)').choices(AUTH_POLICIES as readonly string[] as string[]))
+    .addOption(new Option('--conflict-policy <policy>', 'how conflicting changes are settled (default merge)').choices(CONFLICT_POLICIES as readonly string[] as string[]))
+    .option('--session-timeout <seconds>', 'end a session idle this long (default 300)')
     .action(async (opts: ServeOptions) => {
       const cfg = resolveConfig(opts);
       const [{ createLogger }, { serve }] = await Promise.all([import('./log.js'), import('./serve.js')]);

@@ -42,7 +42,18 @@ export interface DaemonConfig {
   readonly bluetooth: string | undefined;
   readonly relay: RelayConfig | undefined;
   readonly logLevel: LogLevel;
+  /** Authentication asked of HTTP clients (default any: basic or md5) and of OBEX links (default none: user `local`). */
+  readonly httpAuth: AuthPolicyName;
+  readonly obexAuth: AuthPolicyName;
+  readonly conflictPolicy: ConflictPolicyName;
+  /** A session idle longer than this ends (ms). */
+  readonly sessionTimeoutMs: number;
 }
+
+export const AUTH_POLICIES = ['none', 'any', 'basic', 'md5'] as const;
+export type AuthPolicyName = (typeof AUTH_POLICIES)[number];
+export const CONFLICT_POLICIES = ['merge', 'server-wins', 'client-wins', 'newest-wins', 'duplicate'] as const;
+export type ConflictPolicyName = (typeof CONFLICT_POLICIES)[number];
 
 /** The embedded default of `npm start`: OBEX over TCP and HTTP on loopback, data in ./var. */
 export const DEFAULT_OBEX_TCP: HostPort = { host: '127.0.0.1', port: 6650 };
@@ -62,6 +73,10 @@ export interface ServeOptions {
   readonly upstreamEncoding?: string;
   readonly upstreamCa?: string;
   readonly logLevel?: string;
+  readonly httpAuth?: string;
+  readonly obexAuth?: string;
+  readonly conflictPolicy?: string;
+  readonly sessionTimeout?: string;
 }
 
 /** Parse `HOST:PORT` (IPv6 as `[::1]:PORT`). */
@@ -133,9 +148,21 @@ interface FileConfig {
   upstreamEncoding?: unknown;
   upstreamCa?: unknown;
   logLevel?: unknown;
+  httpAuth?: unknown;
+  obexAuth?: unknown;
+  conflictPolicy?: unknown;
+  sessionTimeout?: unknown;
 }
 
-const FILE_KEYS = new Set(['dataDir', 'obexTcp', 'http', 'serial', 'bluetooth', 'relay', 'upstream', 'upstreamEncoding', 'upstreamCa', 'logLevel']);
+const FILE_KEYS = new Set(['dataDir', 'obexTcp', 'http', 'serial', 'bluetooth', 'relay', 'upstream', 'upstreamEncoding', 'upstreamCa', 'logLevel',
+  'httpAuth', 'obexAuth', 'conflictPolicy', 'sessionTimeout']);
+
+/** A choice from a flag or the file, checked against its list. */
+function choice<T extends string>(flag: string | undefined, fileValue: unknown, list: readonly T[], def: T, name: string, fw: (k: string) => string, key: string): T {
+  const v = flag ?? (fileValue === undefined ? def : asString(fileValue, fw(key)));
+  if (!(list as readonly string[]).includes(v)) throw new ConfigError(`${flag === undefined ? fw(key) : name}: '${v}' is not one of ${list.join(', ')}`, 'SB_ERR_CONFIG_VALUE');
+  return v as T;
+}
 
 function readConfigFile(path: string): FileConfig {
   let raw: string;
@@ -224,5 +251,13 @@ export function resolveConfig(opts: ServeOptions, cwd: string = process.cwd()): 
     throw new ConfigError(`--log-level: '${level}' is not one of ${LOG_LEVELS.join(', ')}`, 'SB_ERR_CONFIG_VALUE');
   }
 
-  return { dataDir, obexTcp, http, serial, bluetooth, relay, logLevel: level as LogLevel };
+  const httpAuth = choice(opts.httpAuth, file.httpAuth, AUTH_POLICIES, 'any', '--http-auth', fw, 'httpAuth');
+  const obexAuth = choice(opts.obexAuth, file.obexAuth, AUTH_POLICIES, 'none', '--obex-auth', fw, 'obexAuth');
+  const conflictPolicy = choice(opts.conflictPolicy, file.conflictPolicy, CONFLICT_POLICIES, 'merge', '--conflict-policy', fw, 'conflictPolicy');
+  const timeoutText = opts.sessionTimeout ?? (file.sessionTimeout === undefined ? '300' : String(file.sessionTimeout as string | number));
+  const timeout = Number(timeoutText);
+  if (!Number.isInteger(timeout) || timeout < 5 || timeout > 86400) {
+    throw new ConfigError(`${opts.sessionTimeout === undefined ? fw('sessionTimeout') : '--session-timeout'}: '${timeoutText}' is not a whole number of seconds from 5 to 86400`, 'SB_ERR_CONFIG_VALUE');
+  }
+  return { dataDir, obexTcp, http, serial, bluetooth, relay, logLevel: level as LogLevel, httpAuth, obexAuth, conflictPolicy, sessionTimeoutMs: timeout * 1000 };
 }

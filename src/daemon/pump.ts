@@ -9,48 +9,32 @@
  */
 import type { Logger } from 'pino';
 import { BridgeError } from '../errors.js';
-import { ObexFramer, ObexServer, OBEX_RESPONSE, type ObexServerAction } from '../obex/index.js';
+import { OBEX_RESPONSE } from '../obex/index.js';
 import { displayUrl, inspectMessage, type HttpAgentEvent, type PhoneReply } from '../relay/index.js';
-import type { Link } from '../transport/link.js';
-import { dumpSyncml, hexdump } from './dump.js';
+import { dumpSyncml } from './dump.js';
 import { childLogger } from './log.js';
+import { ObexLinkPump, type ObexLinkOptions } from './obex-link.js';
 import { sameBytes, type Conversation, type SessionRegistry } from './session-registry.js';
 
 /** Options of one link pump. */
-export interface PumpOptions {
-  readonly link: Link;
-  readonly log: Logger;
+export interface PumpOptions extends ObexLinkOptions {
   readonly registry: SessionRegistry;
-  /** Largest OBEX packet we accept (announced in CONNECT). Default 65535. */
-  readonly maxPacketLength?: number;
-  /** Close the link after this long without a packet, in ms. Default 120000. */
-  readonly idleTimeoutMs?: number;
-  /** How often the OBEX timers are checked, in ms. Default 1000. */
-  readonly tickMs?: number;
 }
 
 /** How a phone session ended. */
 export interface SessionOutcome {
   readonly device: string | undefined;
   readonly link: string;
-  readonly mode: 'passthrough';
+  readonly mode: 'passthrough' | 'local';
   readonly messages: number;
   readonly items: number;
   readonly result: string;
 }
 
-/** Pumps one link until it closes. */
-export class LinkPump {
-  readonly #link: Link;
-  readonly #log: Logger;
+/** Pumps one link until it closes, relaying each phone message upstream. */
+export class LinkPump extends ObexLinkPump {
   readonly #registry: SessionRegistry;
-  readonly #server: ObexServer;
-  readonly #framer: ObexFramer;
-  readonly #timer: NodeJS.Timeout;
   readonly #outcomes: SessionOutcome[] = [];
-  readonly #done: Promise<void>;
-  #resolveDone!: () => void;
-  #closed = false;
   /** The conversation of the current OBEX session (undefined before the first message). */
   #conv: Conversation | undefined;
   #inSession = false;
@@ -65,25 +49,8 @@ export class LinkPump {
   #ready: { seq: number; settle: (getType: string | undefined) => void } | undefined;
 
   constructor(opts: PumpOptions) {
-    this.#link = opts.link;
+    super(opts);
     this.#registry = opts.registry;
-    this.#log = childLogger(opts.log, { link: opts.link.info.name });
-    const maxPacketLength = opts.maxPacketLength ?? 65535;
-    this.#server = new ObexServer({ maxPacketLength, idleTimeoutMs: opts.idleTimeoutMs ?? 120_000, now: Date.now() });
-    this.#framer = new ObexFramer({ maxPacketLength });
-    this.#done = new Promise((r) => { this.#resolveDone = r; });
-    const stream = this.#link.stream;
-    stream.on('data', (chunk: Buffer) => this.#onData(chunk));
-    stream.on('error', (err: Error) => this.#end(`link error: ${err.message}`));
-    stream.on('close', () => this.#end('link closed'));
-    stream.on('end', () => this.#end('link closed'));
-    this.#timer = setInterval(() => this.#run(this.#server.tick(Date.now())), opts.tickMs ?? 1000);
-    this.#log.info({ peer: this.#link.info.peer, transport: this.#link.info.transport }, 'link open');
-  }
-
-  /** Resolves when the link is closed and its session outcome logged. */
-  get done(): Promise<void> {
-    return this.#done;
   }
 
   /** Outcome of every session on this link so far. */
@@ -91,58 +58,24 @@ export class LinkPump {
     return this.#outcomes;
   }
 
-  /** End the link now (shutdown): no DISCONNECT, the stream is closed. */
-  close(reason = 'shutdown'): void {
-    this.#end(reason);
+  protected onConnected(): void {
+    this.#startSession();
   }
 
-  #onData(chunk: Buffer): void {
-    if (this.#closed) return;
-    const bytes = new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length);
-    let packets: Uint8Array[];
-    try {
-      packets = this.#framer.push(bytes);
-    } catch (err) {
-      this.#framingFailed(err);
-      return;
-    }
-    for (const p of packets) {
-      if (this.#log.isLevelEnabled('debug')) this.#log.debug({ dir: 'in', bytes: p.length }, `OBEX packet in\n${hexdump(p, 512)}`);
-      this.#run(this.#server.receive(p, Date.now()));
-      if (this.#closed) return;
-    }
-    if (this.#framer.failure) this.#framingFailed(this.#framer.failure);
+  protected onAborted(): void {
+    this.#cancelPending();
   }
 
-  #framingFailed(err: unknown): void {
-    const code = err instanceof BridgeError && err.obexResponse !== undefined ? err.obexResponse : OBEX_RESPONSE.BAD_REQUEST;
-    this.#write(new Uint8Array([code, 0x00, 0x03]));
-    this.#end(`OBEX framing: ${(err as Error).message}`);
+  protected onSessionEnd(reason: string): void {
+    this.#finishSession(this.#result ?? reason);
   }
 
-  #write(bytes: Uint8Array): void {
-    if (this.#closed) return;
-    if (this.#log.isLevelEnabled('debug')) this.#log.debug({ dir: 'out', bytes: bytes.length }, `OBEX packet out\n${hexdump(bytes, 512)}`);
-    this.#link.stream.write(bytes);
+  protected onMessage(body: Uint8Array, type: string | undefined): void {
+    this.#onMessage(body, type);
   }
 
-  #run(actions: readonly ObexServerAction[]): void {
-    for (const a of actions) {
-      switch (a.kind) {
-        case 'send': this.#write(a.bytes); break;
-        case 'connected':
-          this.#startSession();
-          this.#log.info({ connectionId: a.connectionId, peerMaxPacketLength: a.peerMaxPacketLength }, 'OBEX connected');
-          break;
-        case 'message': this.#onMessage(a.body, a.rawType ?? a.type); break;
-        case 'waiting-for-reply': this.#onGet(a.type); break;
-        case 'reply-sent': break;
-        case 'aborted': this.#log.info('OBEX ABORT'); this.#cancelPending(); break;
-        case 'disconnected': this.#finishSession(this.#result ?? 'disconnected'); break;
-        case 'error': this.#log.warn({ code: a.error.code, obexResponse: a.error.obexResponse }, `OBEX request refused: ${a.error.message}`); break;
-        case 'close': this.#end(a.reason === 'idle-timeout' ? 'idle timeout' : `OBEX framing: ${a.error?.message ?? ''}`); break;
-      }
-    }
+  protected onGet(type: string | undefined): void {
+    this.#onGet(type);
   }
 
   #startSession(): void {
@@ -169,7 +102,7 @@ export class LinkPump {
     const msg = inspected.message;
     const onEvent = (e: HttpAgentEvent): void => this.#agentEvent(e);
     const conv = msg === undefined
-      ? this.#registry.anonymous(this.#link.info.name, now, onEvent)
+      ? this.#registry.anonymous(this.link.info.name, now, onEvent)
       : this.#registry.get(msg.SyncHdr.Source.LocURI, msg.SyncHdr.SessionID, msg.SyncHdr.MsgID, body, now, onEvent);
     this.#conv = conv;
     if (msg !== undefined) this.#ctx = { device: msg.SyncHdr.Source.LocURI, session: msg.SyncHdr.SessionID };
@@ -203,9 +136,9 @@ export class LinkPump {
 
   #deliver(seq: number, reply: Promise<PhoneReplyOrError>, conv: Conversation): void {
     void reply.then((r) => {
-      if (this.#closed || seq !== this.#seq) return;
+      if (this.closed || seq !== this.#seq) return;
       const settle = (getType: string | undefined): void => {
-        if (this.#closed || seq !== this.#seq) return;
+        if (this.closed || seq !== this.#seq) return;
         this.#ready = undefined;
         this.#heldGet = undefined;
         this.#answer(r, conv, getType);
@@ -229,7 +162,7 @@ export class LinkPump {
       const why = err instanceof Error ? err.message : String(err);
       log.warn({ code: err instanceof BridgeError ? err.code : undefined, obexResponse: `0x${code.toString(16)}` }, `no reply for the phone: ${why}`);
       this.#result = err instanceof BridgeError && err.code === 'SB_ERR_UPSTREAM_UNREACHABLE' ? 'upstream-unreachable' : `failed: ${err instanceof BridgeError ? err.code : 'error'}`;
-      this.#run(this.#server.replyError(code, now));
+      this.run(this.server.replyError(code, now));
       return;
     }
     let out: PhoneReply;
@@ -244,7 +177,7 @@ export class LinkPump {
     log.info({ bytes: out.body.length, contentType: out.contentType, attempts: r.http.attempts }, 'reply to the phone');
     if (log.isLevelEnabled('debug')) log.debug(`upstream reply\n${dumpSyncml(r.http.body)}`);
     if (conv.relay.facts.ended) this.#result = 'ok';
-    this.#run(this.#server.reply(out.body, now));
+    this.run(this.server.reply(out.body, now));
   }
 
   #agentEvent(e: HttpAgentEvent): void {
@@ -255,8 +188,8 @@ export class LinkPump {
 
   #sessionLog(): Logger {
     const c = this.#ctx;
-    if (c === undefined) return this.#log;
-    return childLogger(this.#log, { device: c.device, session: c.session });
+    if (c === undefined) return this.log;
+    return childLogger(this.log, { device: c.device, session: c.session });
   }
 
   #finishSession(fallback: string): void {
@@ -266,7 +199,7 @@ export class LinkPump {
     const f = conv?.relay.facts;
     const result = f?.ended === true ? 'ok' : (this.#result ?? fallback);
     const outcome: SessionOutcome = {
-      device: f?.device, link: this.#link.info.name, mode: 'passthrough', messages: f?.messages ?? 0,
+      device: f?.device, link: this.link.info.name, mode: 'passthrough', messages: f?.messages ?? 0,
       items: (f?.itemsFromPhone ?? 0) + (f?.itemsToPhone ?? 0), result,
     };
     this.#outcomes.push(outcome);
@@ -276,16 +209,6 @@ export class LinkPump {
     this.#conv = undefined;
     this.#ctx = undefined;
     this.#cancelPending();
-  }
-
-  #end(reason: string): void {
-    if (this.#closed) return;
-    this.#finishSession(reason);
-    this.#closed = true;
-    clearInterval(this.#timer);
-    this.#log.info({ reason }, 'link closed');
-    this.#link.stream.destroy();
-    this.#resolveDone();
   }
 }
 

@@ -2,10 +2,11 @@
  * `syncml-bridge serve`: validate the configuration, listen, relay, stay up until SIGTERM/SIGINT,
  * then end cleanly with status 0.
  *
- * With `--relay passthrough --upstream URL`, every OBEX-over-TCP link is pumped (pump.ts) and each
- * phone message goes to the upstream; so is every `--serial` tty, as a phone-initiated link (the
- * phone starts OBEX; no AT switch). Without a relay there is no engine yet: the links are not
- * opened (so nothing half-works), and serve says so. Bluetooth plugs in through the same
+ * Without a relay, the bridge is a SyncML server on its own store (local-engine.ts): every
+ * OBEX link (TCP, `--serial` tty, Bluetooth; phone-initiated, Mode A) is pumped through the
+ * engine (engine-pump.ts), and `--http` serves SyncML over HTTP through the same engine.
+ * With `--relay passthrough --upstream URL`, every OBEX link is pumped (pump.ts) and each phone
+ * message goes to the upstream instead. Bluetooth and serial plug in through the same
  * LinkListener contract (see `extraListeners`).
  */
 import { mkdirSync, accessSync, readFileSync, constants as fsc } from 'node:fs';
@@ -16,6 +17,11 @@ import { listenTcp } from '../transport/tcp.js';
 import { displayUrl } from '../relay/index.js';
 import { formatHostPort, type DaemonConfig } from './config.js';
 import { LinkPump } from './pump.js';
+import { EnginePump } from './engine-pump.js';
+import { LocalEngine } from './local-engine.js';
+import type { ObexLinkPump } from './obex-link.js';
+import { listenHttp, type HttpListener, type HttpSyncmlReply, type HttpSyncmlRequest } from '../transport/http-listener.js';
+import { BridgeError } from '../errors.js';
 import { SessionRegistry } from './session-registry.js';
 
 export interface ServeIo {
@@ -24,16 +30,44 @@ export interface ServeIo {
   readonly log: Logger;
   /** Further link listeners (serial, Bluetooth) opened by the caller; serve pumps and closes them. */
   readonly extraListeners?: readonly LinkListener[];
+  /** Called with the HTTP listener once it listens (the web page and feed attach to it). */
+  readonly extraHttp?: (http: HttpListener | undefined) => void;
+}
+
+/** HTTP status for an engine error: 400 for a bad message, 404 for an unknown session, else 500. */
+function httpStatusOf(err: unknown): number {
+  const st = err instanceof BridgeError ? err.syncmlStatus : undefined;
+  if (st === 404) return 404;
+  if (st === 415) return 415;
+  if (st !== undefined && st >= 400 && st < 500) return 400;
+  return 500;
+}
+
+/** One SyncML message over HTTP: the engine, with the session key of the RespURI. */
+async function httpMessage(local: LocalEngine, cfg: DaemonConfig, req: HttpSyncmlRequest): Promise<HttpSyncmlReply> {
+  const key = req.url.searchParams.get('sessionid') ?? undefined;
+  try {
+    const r = local.handle(req.body, req.contentType, {
+      transport: 'http', link: `http:${req.remote}`, auth: cfg.httpAuth, respUriBase: req.url.toString(),
+      ...(key === undefined ? {} : { sessionKey: key }),
+    });
+    return { body: r.body, contentType: r.contentType };
+  } catch (err) {
+    throw Object.assign(err instanceof Error ? err : new Error(String(err)), { httpStatus: httpStatusOf(err) });
+  }
 }
 
 /** Lines describing where the bridge listens, for stdout and the README. */
 export function describeListeners(cfg: DaemonConfig): string[] {
   const lines: string[] = [];
-  const served = cfg.relay?.mode === 'passthrough';
-  const note = served ? '' : ' — not served: no engine yet (use --relay passthrough --upstream URL)';
+  const served = cfg.relay === undefined || cfg.relay.mode === 'passthrough';
+  const note = served ? '' : ' — not served: store-forward is not implemented yet';
   lines.push(`data directory: ${cfg.dataDir}`);
   for (const hp of cfg.obexTcp) lines.push(`OBEX over TCP: ${formatHostPort(hp)} (Target SYNCML-SYNC)${note}`);
-  if (cfg.http !== undefined) lines.push(`SyncML over HTTP: http://${formatHostPort(cfg.http)}/sync — not served yet`);
+  if (cfg.http !== undefined) {
+    const how = cfg.relay === undefined ? ` (authentication: ${cfg.httpAuth})` : ' — not served in relay mode';
+    lines.push(`SyncML over HTTP: http://${formatHostPort(cfg.http)}/sync${how}`);
+  }
   for (const s of cfg.serial) {
     const how = served ? ' (phone-initiated: the phone starts OBEX, no AT switch)' : note;
     lines.push(`serial OBEX link: ${s.path}${s.profile === undefined ? '' : ` (profile ${s.profile})`}${how}`);
@@ -76,8 +110,10 @@ export async function serve(cfg: DaemonConfig, io: ServeIo): Promise<number> {
   io.log.info({ config: { ...cfg, relay: cfg.relay === undefined ? undefined : { mode: cfg.relay.mode, upstream: cfg.relay.upstream.origin, upstreamEncoding: cfg.relay.upstreamEncoding } } }, 'configuration valid');
 
   const listeners: LinkListener[] = [...(io.extraListeners ?? [])];
-  const pumps = new Set<LinkPump>();
-  if (relay !== undefined) {
+  const pumps = new Set<ObexLinkPump>();
+  let local: LocalEngine | undefined;
+  let http: HttpListener | undefined;
+  if (relay !== undefined || cfg.relay === undefined) {
     for (const hp of cfg.obexTcp) {
       try {
         listeners.push(await listenTcp(hp));
@@ -111,7 +147,7 @@ export async function serve(cfg: DaemonConfig, io: ServeIo): Promise<number> {
         throw err;
       }
     }
-    const registry = new SessionRegistry({
+    const registry = relay === undefined ? undefined : new SessionRegistry({
       agent: {
         upstream: relay.upstream,
         selfAddresses: [...cfg.obexTcp.map(formatHostPort), ...(cfg.http === undefined ? [] : [formatHostPort(cfg.http)])],
@@ -119,16 +155,33 @@ export async function serve(cfg: DaemonConfig, io: ServeIo): Promise<number> {
       },
       ...(relay.upstreamEncoding === undefined ? {} : { upstreamEncoding: relay.upstreamEncoding }),
     });
+    const upstream = relay === undefined ? undefined : relay.upstream;
+    if (registry === undefined) {
+      try {
+        local = new LocalEngine(cfg, io.log);
+        if (cfg.http !== undefined) http = await listenHttp({ ...cfg.http, path: '/sync', onMessage: (req) => httpMessage(local!, cfg, req), onError: (err) => io.log.warn({ code: (err as BridgeError).code }, `HTTP: ${(err as Error).message}`) });
+      } catch (err) {
+        local?.close();
+        await Promise.all(listeners.map((l) => l.close()));
+        throw err;
+      }
+      io.extraHttp?.(http);
+    }
+    const profileOf = new Map(cfg.serial.map((s) => [s.path, s.profile] as const));
     for (const l of listeners) {
       l.onLink((link) => {
-        const pump = new LinkPump({ link, log: io.log, registry });
+        const profileName = profileOf.get(link.info.name.replace(/^[a-z]+:/, ''));
+        const pump: ObexLinkPump = registry !== undefined
+          ? new LinkPump({ link, log: io.log, registry })
+          : new EnginePump({ link, log: io.log, engine: local!, auth: cfg.obexAuth, ...(profileName === undefined ? {} : { profileName }) });
         pumps.add(pump);
         void pump.done.then(() => pumps.delete(pump));
       });
-      io.log.info({ address: l.address }, 'listening');
+      io.log.info({ address: l.address, upstream: upstream === undefined ? undefined : displayUrl(upstream) }, 'listening');
     }
+    if (http !== undefined) io.log.info({ url: http.url }, 'listening for SyncML over HTTP');
   } else {
-    io.log.warn('no relay configured and no engine yet: the OBEX links above are not served');
+    io.log.warn('store-forward relay is not implemented yet: the OBEX links above are not served');
   }
 
   return await new Promise<number>((resolveExit) => {
@@ -140,10 +193,11 @@ export async function serve(cfg: DaemonConfig, io: ServeIo): Promise<number> {
       process.off('SIGINT', stop);
       io.log.info({ signal, sessions: pumps.size }, 'stopping');
       void (async () => {
-        const closing = Promise.all(listeners.map((l) => l.close()));
+        const closing = Promise.all([...listeners.map((l) => l.close()), http?.close()]);
         for (const p of pumps) p.close('shutdown');
         await Promise.all([...pumps].map((p) => p.done));
         await closing;
+        local?.close();
         io.log.info('stopped');
         resolveExit(0);
       })();

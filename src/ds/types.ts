@@ -3,6 +3,7 @@
  * cross-session pieces the daemon passes in. Pure: time and randomness are arguments.
  */
 import type { Encoding, SyncMLMessage } from '../syncml/index.js';
+import type { DeviceProfile, MatchInput } from '../quirks/index.js';
 import type { ConflictPolicy, ContentHandler, DsStore, StoreKind } from './ports.js';
 
 /** How a listener authenticates its clients. `none`: every session runs as user `local`. */
@@ -49,6 +50,17 @@ export interface ServerSessionOptions {
   readonly random: (n: number) => Uint8Array;
   /** Device profile settings for a known device, if the link knows it (serial PATH=PROFILE). */
   readonly profileName?: string;
+  /** The device profiles (drivers/), to match a device by its DevInf. */
+  readonly profiles?: ProfileLookup;
+  /** Every user name (md5 credentials without LocName are tried against each). */
+  readonly userNames?: () => Iterable<string>;
+}
+
+/** The device profiles as the engine uses them (the daemon wraps quirks' ProfileSet). */
+export interface ProfileLookup {
+  has(name: string): boolean;
+  resolve(name: string): DeviceProfile;
+  match(input: MatchInput): DeviceProfile;
 }
 
 /** One answer of the engine. */
