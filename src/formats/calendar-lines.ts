@@ -3,6 +3,7 @@
  * breaks, parameter parsing, QP/CHARSET decoding and encoding, folding.
  */
 import iconv from 'iconv-lite';
+import { decodeBytes, encodeText } from './charset.js';
 import { formatError } from './calendar-model.js';
 import { qpDecode } from './qp.js';
 import { foldLine as mimeFoldLine } from './mime-dir.js';
@@ -50,12 +51,13 @@ export function unfoldLines(text: string): string[] {
 }
 
 /**
- * Encode UTF-8 text as quoted-printable (no soft breaks: lines are folded by the writer's caller).
+ * Encode text as quoted-printable (no soft breaks: lines are folded by the writer's caller).
  * @param text plain text
+ * @param bytes the text already encoded in the output charset (default: UTF-8 of `text`)
  */
-export function encodeQp(text: string): string {
+export function encodeQp(text: string, bytes: Uint8Array = Buffer.from(text, 'utf8')): string {
   let out = '';
-  for (const b of Buffer.from(text, 'utf8')) {
+  for (const b of bytes) {
     out += b >= 0x21 && b <= 0x7e && b !== 0x3d ? String.fromCharCode(b) : b === 0x20 ? ' ' : `=${b.toString(16).toUpperCase().padStart(2, '0')}`;
   }
   return out.replace(/ $/, '=20');
@@ -64,8 +66,10 @@ export function encodeQp(text: string): string {
 /**
  * Parse one unfolded content line.
  * @param raw unfolded line
+ * @param defaultCharset charset of QP values without CHARSET (Sony Ericsson: ISO-8859-1); without
+ *   it, UTF-8 is tried first and ISO-8859-1 is the fallback
  */
-export function parseContentLine(raw: string): ContentLine {
+export function parseContentLine(raw: string, defaultCharset?: string): ContentLine {
   const colon = raw.indexOf(':');
   if (colon <= 0) throw formatError(`bad content line: ${raw.slice(0, 40)}`, 'SYNTAX');
   const head = raw.slice(0, colon).split(';');
@@ -83,11 +87,11 @@ export function parseContentLine(raw: string): ContentLine {
   }
   let value = raw.slice(colon + 1);
   const encoding = (params.ENCODING ?? '').toUpperCase();
-  const charset = params.CHARSET ?? 'UTF-8';
+  const charset = params.CHARSET ?? defaultCharset;
   if (encoding === 'QUOTED-PRINTABLE') {
     const bytes = Buffer.from(qpDecode(value));
-    value = iconv.encodingExists(charset) ? iconv.decode(bytes, charset) : bytes.toString('utf8');
-  } else if (params.CHARSET !== undefined && iconv.encodingExists(charset) && !/^utf-?8$/i.test(charset)) {
+    value = charset !== undefined && iconv.encodingExists(charset) ? iconv.decode(bytes, charset) : decodeBytes(bytes);
+  } else if (charset !== undefined && params.CHARSET !== undefined && iconv.encodingExists(charset) && !/^utf-?8$/i.test(charset)) {
     value = iconv.decode(Buffer.from(value, 'latin1'), charset);
   }
   return { name, params, value, raw };
@@ -97,10 +101,14 @@ export function parseContentLine(raw: string): ContentLine {
  * Write one 1.0-style property, switching to QP for non-ASCII or multi-line values.
  * @param name property name (with any fixed parameters, e.g. `DTSTART`)
  * @param value plain value
+ * @param charset charset of QP values (default UTF-8); a value it cannot hold is written in UTF-8
  */
-export function writeProp(name: string, value: string): string {
+export function writeProp(name: string, value: string, charset = 'UTF-8'): string {
   if (/[^\x20-\x7e]/.test(value)) {
-    return `${name};ENCODING=QUOTED-PRINTABLE;CHARSET=UTF-8:${encodeQp(value.replace(/\r?\n/g, '\r\n'))}`;
+    const text = value.replace(/\r?\n/g, '\r\n');
+    const bytes = encodeText(text, charset);
+    const cs = bytes === undefined ? 'UTF-8' : charset;
+    return `${name};ENCODING=QUOTED-PRINTABLE;CHARSET=${cs}:${encodeQp(text, bytes)}`;
   }
   return `${name}:${value}`;
 }

@@ -19,6 +19,14 @@ export interface VCalendarWriteOptions {
   readonly local?: boolean;
   /** Clamp dates before this year to its 1 January (Nokia: no dates before 1980). */
   readonly floorYear?: number;
+  /** Charset of QP-encoded non-ASCII values (default UTF-8; Sony Ericsson: ISO-8859-1). */
+  readonly charset?: string;
+}
+
+/** Options for {@link parseVCalendar}. */
+export interface VCalendarParseOptions {
+  /** Charset of QP values without CHARSET (Sony Ericsson: ISO-8859-1); default UTF-8, else Latin-1. */
+  readonly defaultCharset?: string;
 }
 
 /**
@@ -82,9 +90,10 @@ function parseAlarm1(action: CalAlarm['action'], value: string): CalAlarm | unde
  * Apply one content line to an item.
  * @param item item being built
  * @param raw unfolded line
+ * @param defaultCharset charset of QP values without CHARSET
  */
-function applyLine(item: CalItem, raw: string): void {
-  const line = parseContentLine(raw);
+function applyLine(item: CalItem, raw: string, defaultCharset: string | undefined): void {
+  const line = parseContentLine(raw, defaultCharset);
   const v = line.value.replace(/\r\n?/g, '\n');
   switch (line.name) {
     case 'UID': item.uid = v; break;
@@ -122,8 +131,9 @@ function applyLine(item: CalItem, raw: string): void {
 /**
  * Parse a vCalendar 1.0 object holding any number of VEVENT/VTODO.
  * @param text object text
+ * @param opts charset options
  */
-export function parseVCalendar(text: string): CalItem[] {
+export function parseVCalendar(text: string, opts: VCalendarParseOptions = {}): CalItem[] {
   const lines = unfoldLines(text);
   if (!lines.some((l) => /^BEGIN:VCALENDAR$/i.test(l.trim()))) throw formatError('no BEGIN:VCALENDAR', 'NO_BEGIN');
   const items: CalItem[] = [];
@@ -144,7 +154,7 @@ export function parseVCalendar(text: string): CalItem[] {
     } else if (current && t.startsWith('END:') && nested > 0) {
       nested -= 1;
     } else if (current && nested === 0) {
-      applyLine(current, l);
+      applyLine(current, l, opts.defaultCharset);
     }
   }
   if (current) throw formatError('missing END:VEVENT/VTODO', 'SYNTAX');
@@ -181,10 +191,11 @@ function clampYear(value: string, opts: VCalendarWriteOptions): string {
 function itemLines(item: CalItem, opts: VCalendarWriteOptions): string[] {
   const tag = item.kind === 'event' ? 'VEVENT' : 'VTODO';
   const out = [`BEGIN:${tag}`];
-  if (item.uid !== undefined) out.push(writeProp('UID', item.uid));
-  out.push(writeProp('SUMMARY', item.summary));
-  if (item.description !== undefined) out.push(writeProp('DESCRIPTION', item.description));
-  if (item.location !== undefined) out.push(writeProp('LOCATION', item.location));
+  const cs = opts.charset ?? 'UTF-8';
+  if (item.uid !== undefined) out.push(writeProp('UID', item.uid, cs));
+  out.push(writeProp('SUMMARY', item.summary, cs));
+  if (item.description !== undefined) out.push(writeProp('DESCRIPTION', item.description, cs));
+  if (item.location !== undefined) out.push(writeProp('LOCATION', item.location, cs));
   if (item.allDay && item.start !== undefined) {
     const start = clampYear(item.start, opts);
     const last = addMinutes(item.end ?? addMinutes(item.start, 24 * 60), -24 * 60);
@@ -199,7 +210,7 @@ function itemLines(item: CalItem, opts: VCalendarWriteOptions): string[] {
   }
   if (item.due !== undefined) out.push(`DUE:${out1(item.due, opts)}`);
   if (item.rrule) out.push(`RRULE:${writeRrule1(item.rrule.until === undefined ? item.rrule : { ...item.rrule, until: out1(item.rrule.until, opts) })}`);
-  if (item.categories.length > 0) out.push(writeProp('CATEGORIES', item.categories.map((c) => c.replace(/;/g, '\\;')).join(';')));
+  if (item.categories.length > 0) out.push(writeProp('CATEGORIES', item.categories.map((c) => c.replace(/;/g, '\\;')).join(';'), cs));
   if (item.status !== undefined) out.push(`STATUS:${item.status === 'NEEDS-ACTION' ? 'NEEDS ACTION' : item.status}`);
   if (item.priority !== undefined) out.push(`PRIORITY:${item.priority}`);
   if (item.completed !== undefined) out.push(`COMPLETED:${out1(item.completed, opts)}`);
@@ -208,7 +219,7 @@ function itemLines(item: CalItem, opts: VCalendarWriteOptions): string[] {
     if (at === undefined) continue;
     // Nokia and Sony Ericsson take alarms in UTC only: shift local times when the offset is known.
     const utcAt = at.endsWith('Z') || opts.tzOffset === undefined ? at : `${addMinutes(at, -opts.tzOffset)}Z`;
-    if (alarm.action === 'display') out.push(writeProp('DALARM', `${utcAt};;;${(alarm.description ?? '').replace(/;/g, '\\;')}`));
+    if (alarm.action === 'display') out.push(writeProp('DALARM', `${utcAt};;;${(alarm.description ?? '').replace(/;/g, '\\;')}`, cs));
     else out.push(`AALARM:${utcAt};;;`);
   }
   out.push(...item.extra, `END:${tag}`);

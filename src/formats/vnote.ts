@@ -8,6 +8,12 @@ import { foldLine, parseContentLine, unfoldLines, writeProp, MAX_OBJECT } from '
 /** Note content types understood here. */
 export type NoteType = 'text/x-vnote' | 'text/plain';
 
+/** Charset options of {@link parseNote} and {@link writeNote} (vNote QP values). */
+export interface NoteCharsetOptions {
+  /** Parse: charset of QP values without CHARSET (default UTF-8, else Latin-1). Write: charset of QP values (default UTF-8). */
+  readonly charset?: string;
+}
+
 /**
  * Undo vNote text escapes (`\n`, `\;`, `\,`, `\\`).
  * @param value escaped text
@@ -20,8 +26,9 @@ function unesc(value: string): string {
  * Parse a note of a given type.
  * @param text note text
  * @param type `text/x-vnote` or `text/plain`
+ * @param opts charset of QP values without CHARSET
  */
-export function parseNote(text: string, type: NoteType): Note {
+export function parseNote(text: string, type: NoteType, opts: NoteCharsetOptions = {}): Note {
   if (type === 'text/plain') {
     if (text.length > MAX_OBJECT) throw formatError('note too large', 'TOO_LARGE');
     const body = text.replace(/\r\n?/g, '\n');
@@ -35,7 +42,7 @@ export function parseNote(text: string, type: NoteType): Note {
   let hasSummary = false;
   for (const raw of lines) {
     if (/^(BEGIN|END|VERSION):/i.test(raw)) continue;
-    const line = parseContentLine(raw);
+    const line = parseContentLine(raw, opts.charset);
     const value = unesc(line.value).replace(/\r\n?/g, '\n');
     if (line.name === 'BODY') note.body = value;
     else if (line.name === 'SUMMARY') { note.summary = value; hasSummary = true; }
@@ -57,8 +64,9 @@ function esc(value: string): string {
  * Write a note in a given type.
  * @param note the note
  * @param type `text/x-vnote` or `text/plain`
+ * @param opts charset of QP values (vNote)
  */
-export function writeNote(note: Note, type: NoteType): string {
+export function writeNote(note: Note, type: NoteType, opts: NoteCharsetOptions = {}): string {
   if (type === 'text/plain') {
     const first = note.body.split('\n')[0] ?? '';
     if (note.summary === '' || first.trim() === note.summary.trim()) return note.body;
@@ -67,9 +75,10 @@ export function writeNote(note: Note, type: NoteType): string {
   if (type !== 'text/x-vnote') throw formatError(`unsupported note type ${String(type)}`, 'UNSUPPORTED', 415);
   const lines = ['BEGIN:VNOTE', 'VERSION:1.1'];
   // Multi-line bodies go out as QP (what Nokia and Sony Ericsson send); single lines stay plain.
-  lines.push(writeProp('BODY', esc(note.body)));
-  lines.push(writeProp('SUMMARY', esc(note.summary)));
-  if (note.categories.length > 0) lines.push(writeProp('CATEGORIES', note.categories.map(esc).join(',')));
+  const cs = opts.charset ?? 'UTF-8';
+  lines.push(writeProp('BODY', esc(note.body), cs));
+  lines.push(writeProp('SUMMARY', esc(note.summary), cs));
+  if (note.categories.length > 0) lines.push(writeProp('CATEGORIES', note.categories.map(esc).join(','), cs));
   lines.push('END:VNOTE');
   return `${lines.map(foldLine).join('\r\n')}\r\n`;
 }
