@@ -134,16 +134,22 @@ export function fillServerSync(ds: DatastoreState, b: MessageBuilder, limit: num
     // Too big for the room left: chunk it when the client can take large objects and enough
     // room is left to be worth it; otherwise it goes first in the next message.
     const room = limit - used - 256;
+    if (!canChunk && kids.length === 0 && b.commands.every((c) => c.cmd === 'Status')) {
+      // It will never fit (SyncML 1.0 has no large objects): report it and go on.
+      ds.next++;
+      ds.toClient.failed++;
+      events.push({ type: 'item', kind, direction: 'to-client', op: change.op === 'Add' ? 'add' : 'replace', status: 413, label: `${data.length} bytes do not fit the device's MaxMsgSize` });
+      continue;
+    }
     if (!canChunk || room < 512) break;
     const n = chunkLength(data, 0, room);
     const first = itemCommand(ds, change, type, asData(data.subarray(0, n)), { size: data.length, more: true });
     kids.push({ change, draft: first, chunk: { type, data, sent: 0, end: n } });
-    used += b.commandSize(first);
     ds.next++;
     break;
   }
 
-  if (kids.length === 0 && !ds.allSent) return false;
+  if (kids.length === 0 && (!ds.allSent || ds.serverSyncSent)) return ds.allSent;
   const draft = { ...base, commands: kids.map((k) => k.draft) } as CommandDraft;
   if (kids.length === 0) {
     // Nothing to say for this datastore: its (empty) Sync needs no answer.

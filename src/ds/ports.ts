@@ -11,6 +11,9 @@
  * one per datastore kind (src/ds/content/).
  */
 
+/** The user every session runs as on links without authentication (and the store's default user). */
+export const LOCAL_USER = 'local';
+
 /** The four kinds of datastore every user has. */
 export type StoreKind = 'contacts' | 'calendar' | 'tasks' | 'notes';
 export const STORE_KINDS: readonly StoreKind[] = ['contacts', 'calendar', 'tasks', 'notes'];

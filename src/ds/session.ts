@@ -22,13 +22,11 @@ import { deviceFormatFor, maxGuidSize } from './device-format.js';
 import { applyClientOp, type ClientOp } from './incoming.js';
 import { decideMode, alertOfMode } from './modes.js';
 import { applyMap, fillServerSync, onItemStatus } from './outgoing.js';
-import type { StoreKind } from './ports.js';
+import { LOCAL_USER, type StoreKind } from './ports.js';
 import { serverDevInf } from './server-devinf.js';
 import type { EngineEvent, HandleResult, ServerSessionOptions } from './types.js';
 import { kindOfName, mergeUriOptions, parseDatastoreUri, type UriOptions } from './uri.js';
 
-/** The user every session runs as on links without authentication. */
-export const LOCAL_USER = 'local';
 /** MaxMsgSize assumed for a client that announces none. */
 const DEFAULT_CLIENT_MAX_MSG = 512 * 1024;
 /** Our replies never grow past this, whatever the client accepts. */
@@ -125,7 +123,15 @@ export class ServerSession {
       d.ctx.now = now;
     }
     if (this.#version === undefined) this.#begin(hdr);
-    const result = this.#o.store.transaction(() => this.#run(msg, encoding, now));
+    let result: HandleResult;
+    try {
+      result = this.#o.store.transaction(() => this.#run(msg, encoding, now));
+    } catch (err) {
+      // Nothing of this message was kept (rolled back); the session cannot go on consistently.
+      this.#done = true;
+      this.#release();
+      throw err;
+    }
     this.#lastIn = { msgId: hdr.MsgID, result };
     if (result.done) this.#release();
     return result;
@@ -208,6 +214,9 @@ export class ServerSession {
       b.add(make.get([make.item({ target: DEVINF_URI[version] })], { Meta: { Type: DEVINF_XML } }));
     }
 
+    // Mid-way through our package (the client asks for more with Alert 222 in a non-final
+    // message): our Final depends on what is left to send, not on the client's flag.
+    const continuing = [...this.#ds.values()].some((d) => d.phase === 'server-sync' && d.serverSyncSent);
     if (final) {
       for (const ds of this.#ds.values()) {
         if (ds.phase === 'client-sync' || (ds.phase === 'alerted' && ds.alertMsgId !== hdr.MsgID)) ds.clientPackageDone();
@@ -219,7 +228,7 @@ export class ServerSession {
       if (ds.phase !== 'server-sync') continue;
       if (!fillServerSync(ds, b, r.limit, header.MsgID, version !== '1.0')) allSent = false;
     }
-    const replyFinal = (final && allSent) || (!final && false);
+    const replyFinal = (final || continuing) && allSent;
     if (replyFinal) {
       b.setFinal();
       for (const ds of this.#ds.values()) {
@@ -235,7 +244,9 @@ export class ServerSession {
     if (done) {
       this.#done = true;
       for (const ds of stores) ds.commit();
-      this.#events.push({ type: 'end', ok: true, reason: 'sync complete', datastores: stores.map((d) => d.summary()) });
+      const refused = this.#events.some((e) => e.type === 'refused');
+      const ok = stores.length > 0 || !refused;
+      this.#events.push({ type: 'end', ok, reason: ok ? 'sync complete' : 'no datastore could be synced', datastores: stores.map((d) => d.summary()) });
     }
     return { reply: b.build(), encoding, done, events: this.#events };
   }

@@ -11,7 +11,9 @@ type Db = BetterSqlite3.Database;
 type Stmt = BetterSqlite3.Statement;
 
 /** The user that local links without authentication map to. */
-export const LOCAL_USER = 'local';
+import { LOCAL_USER } from '../ds/ports.js';
+
+export { LOCAL_USER };
 export const MAX_USER_NAME = 64;
 
 /** A user as `syncml-bridge user list` shows it. */
