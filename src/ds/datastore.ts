@@ -97,6 +97,8 @@ export class DatastoreState {
   readonly toClient: Counts = { added: 0, updated: 0, deleted: 0, failed: 0 };
   conflicts = 0;
   matched = 0;
+  /** Suspended by the client (Alert 224): its state waits for a Resume, anchors stay. */
+  suspended = false;
   /** Changes the client announced (NumberOfChanges), for progress. */
   announced: number | undefined;
 
@@ -219,6 +221,7 @@ export class DatastoreState {
 
   /** The sync state this session leaves when it ends cleanly. */
   commit(): void {
+    if (this.suspended) return;
     const { store, device, kind, now } = this.ctx;
     // One-way from client: the server's own changes were not sent, so the device stays where it
     // was in the server's history (its own changes are excluded by changedBy anyway).

@@ -123,6 +123,7 @@ export class ServerSession {
       d.ctx.now = now;
     }
     if (this.#version === undefined) this.#begin(hdr);
+    this.#o.shared.locks.touch(this.key, now, lockIdleMs(this.#o.config.sessionTimeoutMs));
     let result: HandleResult;
     try {
       result = this.#o.store.transaction(() => this.#run(msg, encoding, now));
@@ -246,7 +247,8 @@ export class ServerSession {
       for (const ds of stores) ds.commit();
       const refused = this.#events.some((e) => e.type === 'refused');
       const ok = stores.length > 0 || !refused;
-      this.#events.push({ type: 'end', ok, reason: ok ? 'sync complete' : 'no datastore could be synced', datastores: stores.map((d) => d.summary()) });
+      const reason = !ok ? 'no datastore could be synced' : stores.some((d) => d.suspended) ? 'suspended by the client' : 'sync complete';
+      this.#events.push({ type: 'end', ok, reason, datastores: stores.map((d) => d.summary()) });
     }
     return { reply: b.build(), encoding, done, events: this.#events };
   }
@@ -426,6 +428,7 @@ export class ServerSession {
         for (const ds of this.#ds.values()) {
           const i = ds.init;
           this.#o.store.setPending(this.#device, ds.ctx.kind, 'suspended', { mode: i.mode, alerted: i.alerted, requested: i.requested });
+          ds.suspended = true;
           ds.phase = 'done';
         }
         this.#events.push({ type: 'refused', status: 224, reason: 'the client suspended the session' });
@@ -439,7 +442,7 @@ export class ServerSession {
     // Sony Ericsson C510: empty Target; fall back to the Source URI.
     const serverUri = target.trim() === '' ? source : target;
     const parsed = parseDatastoreUri(serverUri);
-    const kind = parsed.kind ?? kindOfName(source);
+    const kind = parsed.kind;
     const handler = kind === undefined ? undefined : this.#o.content.get(kind);
     if (kind === undefined || handler === undefined) {
       this.#events.push({ type: 'refused', status: 404, reason: `no datastore '${serverUri}'` });
@@ -450,7 +453,7 @@ export class ServerSession {
     const store = o.store;
     const anchor = it.Meta?.Anchor;
     if (anchor === undefined || anchor.Next === '') return { status: reply(400) };
-    if (!o.shared.locks.acquire(this.#device, kind, this.key, now, o.config.sessionTimeoutMs)) {
+    if (!o.shared.locks.acquire(this.#device, kind, this.key, now, lockIdleMs(o.config.sessionTimeoutMs))) {
       this.#events.push({ type: 'refused', kind, status: 417, reason: `another session of ${this.#device} is syncing ${kind}` });
       return { status: reply(417) };
     }
@@ -603,6 +606,15 @@ class AtomicFailed extends Error {}
 
 function isFailure(code: number): boolean {
   return code >= 300 && code !== 418;
+}
+
+/**
+ * How long a session holds its datastores without a message. Shorter than the session timeout:
+ * a client whose session died (crash, lost reply) starts a new one and is answered 417 (retry
+ * later) only until then, while a second session running at the same time is refused.
+ */
+function lockIdleMs(sessionTimeoutMs: number): number {
+  return Math.min(sessionTimeoutMs, 60_000);
 }
 
 /** A fresh server anchor: opaque to the client, unique per session (time and store revision). */
