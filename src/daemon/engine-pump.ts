@@ -1,8 +1,8 @@
 /**
  * A phone link served by the bridge's own engine (Mode A: the phone is OBEX client and SyncML
  * client): each PUT body goes to the engine, whose reply (committed first) answers the GET.
- * A link that ends before the SyncML session finished ends that session without touching its
- * anchors.
+ * A link that ends before the SyncML session finished leaves that session waiting for the phone
+ * to reconnect and resend; its anchors advance only if it then ends cleanly.
  */
 import { BridgeError } from '../errors.js';
 import { OBEX_RESPONSE } from '../obex/index.js';
@@ -69,6 +69,6 @@ export class EnginePump extends ObexLinkPump {
   #endSession(reason: string): void {
     const s = this.#session;
     this.#session = undefined;
-    if (s !== undefined && !s.done) this.#engine.end(s, `link: ${reason} before the session finished`, this.link.info.name);
+    if (s !== undefined && !s.done) this.#engine.linkLost(s, `link: ${reason} before the session finished`, this.link.info.name);
   }
 }

@@ -74,9 +74,14 @@ export class LocalEngine {
     return r;
   }
 
-  /** The link of a session went away before its end: the session is over, its sync state untouched. */
-  end(session: ServerSession, reason: string, link: string): void {
-    this.#emit(session, this.engine.end(session, reason), link);
+  /**
+   * The link of a session went away before its end: the session waits for the phone to
+   * reconnect and resend (until a new session of that phone or the timeout ends it; its sync
+   * state is untouched either way).
+   */
+  linkLost(session: ServerSession, reason: string, link: string): void {
+    this.engine.orphan(session);
+    childLogger(this.#log, { device: session.device, session: session.sessionId, link }).info(`${reason}: session kept for a resend until it times out or the phone starts anew`);
   }
 
   #emit(s: ServerSession, events: readonly EngineEvent[], link: string): void {

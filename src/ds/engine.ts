@@ -54,6 +54,8 @@ export class SyncEngine {
   readonly #o: EngineOptions;
   readonly #byKey = new Map<string, ServerSession>();
   readonly #byClient = new Map<string, ServerSession>();
+  /** Sessions whose link went away before they ended: kept for a resend until a new session or the timeout. */
+  readonly #orphans = new Set<ServerSession>();
   #counter = 0;
 
   constructor(opts: EngineOptions) {
@@ -80,15 +82,24 @@ export class SyncEngine {
     const decoded = decodeMessage(body, contentType === undefined ? {} : { contentType });
     const msg = decoded.message;
     const hdr = msg.SyncHdr;
-    const clientKey = `${ctx.link}\u0000${hdr.Source.LocURI}\u0000${hdr.SessionID}`;
+    // Not by link: a phone whose link dropped reconnects and resends into the same session.
+    const clientKey = `${hdr.Source.LocURI}\u0000${hdr.SessionID}`;
     let s = ctx.sessionKey === undefined ? undefined : this.#byKey.get(ctx.sessionKey);
     if (s !== undefined && (s.device !== hdr.Source.LocURI || s.sessionId !== hdr.SessionID)) s = undefined;
     s ??= this.#byClient.get(clientKey);
     // A new session: MsgID 1 of a finished one, or any message of an unknown one.
     if (s !== undefined && s.done && hdr.MsgID === '1') s = undefined;
+    if (s !== undefined) this.#orphans.delete(s);
     if (s === undefined) {
       if (ctx.sessionKey !== undefined && hdr.MsgID !== '1') {
         throw new SyncmlError(`unknown or expired session ${ctx.sessionKey}`, 'SB_ERR_DS_NO_SESSION', { syncmlStatus: 404 });
+      }
+      // A new session of a device whose earlier session lost its link replaces it.
+      for (const o of [...this.#orphans]) {
+        if (o.device !== hdr.Source.LocURI) continue;
+        this.#orphans.delete(o);
+        this.#forget(o);
+        o.abort('replaced by a new session after its link was lost');
       }
       s = this.#start(ctx, clientKey, now);
     }
@@ -116,13 +127,22 @@ export class SyncEngine {
     return s;
   }
 
-  /** End a session that will not continue (its link closed); returns its events. */
+  /** End a session that will not continue; returns its events. */
   end(s: ServerSession, reason: string): EngineEvent[] {
     this.#forget(s);
     return s.abort(reason);
   }
 
+  /**
+   * The link of an unfinished session went away: the phone may reconnect and resend (the
+   * session goes on), or start a new session (which then replaces this one).
+   */
+  orphan(s: ServerSession): void {
+    if (!s.done) this.#orphans.add(s);
+  }
+
   #forget(s: ServerSession): void {
+    this.#orphans.delete(s);
     this.#byKey.delete(s.key);
     for (const [k, v] of this.#byClient) if (v === s) this.#byClient.delete(k);
   }
