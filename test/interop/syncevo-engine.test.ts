@@ -184,4 +184,32 @@ describe('SyncEvolution client <-> bridge engine over HTTP', { timeout: 900_000 
     const fns = storeFns();
     for (const d of dirs) assert.deepEqual(fnSet(d), fns);
   });
+  test('events with recurrence and alarms, todos and notes round-trip through the store', async () => {
+    const crlf = (t: string): string => t.replace(/\n/g, '\r\n');
+    const cases = [
+      { uri: 'calendar', format: 'text/calendar', store: 'calendar', file: 'ev.ics', text: crlf('BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:-//t//EN\nBEGIN:VEVENT\nUID:ev1@t\nDTSTAMP:20261201T100000Z\nDTSTART:20261210T090000Z\nDTEND:20261210T100000Z\nSUMMARY:Weekly standup\nRRULE:FREQ=WEEKLY;BYDAY=TH;UNTIL=20270211T090000Z\nBEGIN:VALARM\nACTION:DISPLAY\nDESCRIPTION:Standup\nTRIGGER:-PT15M\nEND:VALARM\nEND:VEVENT\nEND:VCALENDAR\n'),
+        expect: [/SUMMARY:Weekly standup/, /RRULE:[^\r\n]*FREQ=WEEKLY/, /RRULE:[^\r\n]*UNTIL=20270211T090000Z/, /RRULE:[^\r\n]*BYDAY=TH/, /TRIGGER[^:\r\n]*:-PT15M/] },
+      { uri: 'tasks', format: 'text/calendar', store: 'tasks', file: 'todo.ics', text: crlf('BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:-//t//EN\nBEGIN:VTODO\nUID:td1@t\nDTSTAMP:20261201T100000Z\nSUMMARY:Buy milk\nDUE:20261205T170000Z\nPRIORITY:1\nSTATUS:NEEDS-ACTION\nEND:VTODO\nEND:VCALENDAR\n'),
+        expect: [/BEGIN:VTODO/, /SUMMARY:Buy milk/, /DUE:20261205T170000Z/] },
+      { uri: 'notes', format: 'text/plain', store: 'notes', file: 'note.txt', text: 'Shopping\nmilk, bread and Käse\n', expect: [/Shopping/, /Käse/] },
+    ];
+    for (const c of cases) {
+      const dir = join(copy.dir, `client-${c.uri}`);
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, c.file), c.text);
+      const env = { SYNCEVO_FORMAT: c.format, SYNCEVO_URI: c.uri };
+      ok(await client(dir, 'slow', { device: `sc-${c.uri}`, env }));
+      const exp = runBin(['export', '--user', 'test', '--store', c.store, '--data-dir', dataDir]);
+      assert.equal(exp.status, 0, exp.stderr);
+      for (const re of c.expect) assert.match(exp.stdout.toString(), re, `${c.store} in the store`);
+      // Back out to a second client that starts empty.
+      const back = join(copy.dir, `client-${c.uri}-back`);
+      mkdirSync(back, { recursive: true });
+      const r = await client(back, 'slow', { device: `sc-${c.uri}-back`, env });
+      ok(r);
+      assert.equal(itemCount(back), 1, r.line);
+      const text = readFileSync(join(back, readdirSync(back)[0]!), 'utf8');
+      for (const re of c.expect) assert.match(text, re, `${c.store} on the second client:\n${text}`);
+    }
+  });
 });
