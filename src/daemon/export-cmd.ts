@@ -11,12 +11,12 @@
  */
 import { ConfigError } from '../errors.js';
 import { kindOfName } from '../ds/uri.js';
-import type { ItemRecord, StoreKind } from '../ds/ports.js';
+import type { ContentHandler, DeviceFormat, ItemRecord, StoreKind } from '../ds/ports.js';
 import { openDataDir } from './user-cmd.js';
 
 export const EXPORT_FORMATS = ['vcard21', 'vcard30', 'ical', 'vcal10', 'json'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
-type TextFormat = Exclude<ExportFormat, 'json'>;
+export type TextFormat = Exclude<ExportFormat, 'json'>;
 
 const FORMAT_KINDS: Readonly<Record<TextFormat, readonly StoreKind[]>> = {
   vcard21: ['contacts'],
@@ -139,21 +139,26 @@ export async function exportCmd(opts: { user: string; store: string; format?: st
   const { createContentHandlers, deviceFormatOfExport } = await import('../ds/content/index.js');
   const handler = createContentHandlers().get(kind);
   if (handler === undefined) throw new ConfigError(`--store: no content handler for ${kind}`, 'SB_ERR_CONFIG_VALUE');
-  const dev = deviceFormatOfExport(format === 'json' ? defaultExportFormat(kind) : format, kind);
-  const rendered = items.map((item) => handler.render(item, dev).data);
-  if (format === 'json') {
-    const out = items.map((item, i) => ({
-      guid: item.guid,
-      rev: item.rev,
-      modified: new Date(item.modified).toISOString(),
-      contentType: item.contentType,
-      fields: handler.fields(item),
-      text: Buffer.from(rendered[i] ?? new Uint8Array()).toString('utf8'),
-    }));
-    io.stdout.write(JSON.stringify(out, null, 2) + '\n');
-  } else if (format === 'ical' || format === 'vcal10') {
-    if (rendered.length > 0) io.stdout.write(joinCalendars(rendered));
-  } else {
-    io.stdout.write(concat(rendered, format === undefined ? Buffer.from('\n') : CRLF));
+  if (format !== 'json') {
+    io.stdout.write(renderItems(items, handler, deviceFormatOfExport(format, kind), format));
+    return;
   }
+  const dev = deviceFormatOfExport(defaultExportFormat(kind), kind);
+  const rendered = items.map((item) => handler.render(item, dev).data);
+  const out = items.map((item, i) => ({
+    guid: item.guid,
+    rev: item.rev,
+    modified: new Date(item.modified).toISOString(),
+    contentType: item.contentType,
+    fields: handler.fields(item),
+    text: Buffer.from(rendered[i] ?? new Uint8Array()).toString('utf8'),
+  }));
+  io.stdout.write(JSON.stringify(out, null, 2) + '\n');
+}
+
+/** Items rendered in a text format as one file: vCards one after the other, one VCALENDAR, notes. */
+export function renderItems(items: readonly ItemRecord[], handler: ContentHandler, dev: DeviceFormat, format: TextFormat | undefined): Buffer {
+  const rendered = items.map((item) => handler.render(item, dev).data);
+  if (format === 'ical' || format === 'vcal10') return rendered.length > 0 ? joinCalendars(rendered) : Buffer.alloc(0);
+  return concat(rendered, format === undefined ? Buffer.from('\n') : CRLF);
 }

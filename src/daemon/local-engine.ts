@@ -11,6 +11,8 @@ import { Lockout } from '../ds/auth.js';
 import { SyncEngine, type EngineReply, type MessageContext } from '../ds/engine.js';
 import { MemoryDatastoreLocks } from '../ds/locks.js';
 import type { ServerSession } from '../ds/session.js';
+import type { StoreKind } from '../ds/ports.js';
+import { writeBackup } from './backup.js';
 import type { EngineConfig, EngineEvent, ProfileLookup } from '../ds/types.js';
 import { loadProfiles, matchProfile } from '../quirks/index.js';
 import { openStore, type SqliteStore } from '../store/index.js';
@@ -29,9 +31,13 @@ export class LocalEngine {
   readonly #log: Logger;
   readonly #listeners: EngineListener[] = [];
   readonly #timer: NodeJS.Timeout;
+  readonly #dataDir: string;
+  /** Backups asked for (`?backup`) by live sessions: session key -> datastores and name. */
+  readonly #backups = new Map<string, { kinds: Set<StoreKind>; name: string | undefined }>();
 
   constructor(cfg: Pick<DaemonConfig, 'dataDir' | 'conflictPolicy' | 'sessionTimeoutMs'>, log: Logger) {
     this.#log = log;
+    this.#dataDir = cfg.dataDir;
     this.store = openStore(cfg.dataDir);
     const set = loadProfiles();
     const profiles: ProfileLookup = {
@@ -98,9 +104,29 @@ export class LocalEngine {
           (e.ok ? log.info.bind(log) : log.warn.bind(log))({ event: e }, `session ${e.ok ? 'ok' : 'failed'}: ${e.reason}${parts.length > 0 ? `; ${parts.join('; ')}` : ''}`);
           break;
         }
+        case 'backup': {
+          const b = this.#backups.get(s.key) ?? { kinds: new Set<StoreKind>(), name: undefined };
+          b.kinds.add(e.kind);
+          if (e.name !== undefined) b.name = e.name;
+          this.#backups.set(s.key, b);
+          break;
+        }
         default: log.info({ event: e }, e.type);
       }
+      if (e.type === 'end') this.#backupAfter(s, e.ok, log);
       for (const l of this.#listeners) l(e, { device: s.device, session: s.sessionId, link, user: s.user });
+    }
+  }
+
+  #backupAfter(s: ServerSession, ok: boolean, log: Logger): void {
+    const b = this.#backups.get(s.key);
+    this.#backups.delete(s.key);
+    if (b === undefined || !ok || s.user === undefined) return;
+    try {
+      const files = writeBackup(this.store, this.#dataDir, { user: s.user, device: s.device, kinds: [...b.kinds], ...(b.name === undefined ? {} : { name: b.name }), now: Date.now() });
+      log.info({ files }, `backup written: ${files.join(', ')}`);
+    } catch (err) {
+      log.error({ code: (err as { code?: string }).code }, `backup failed: ${(err as Error).message}`);
     }
   }
 

@@ -184,6 +184,16 @@ describe('SyncEvolution client <-> bridge engine over HTTP', { timeout: 900_000 
     const fns = storeFns();
     for (const d of dirs) assert.deepEqual(fnSet(d), fns);
   });
+  test('?backup=NAME on the datastore URI writes the contacts as a .vcf after the session', async () => {
+    const r = await client(main(), 'two-way', { env: { SYNCEVO_URI: 'addressbook?backup=nightly' } });
+    ok(r);
+    const devDir = join(dataDir, 'backups', 'sc-main');
+    const dir = readdirSync(devDir).find((d) => d.endsWith('-nightly'));
+    assert.ok(dir !== undefined, readdirSync(devDir).join(', '));
+    const vcf = readFileSync(join(devDir, dir, 'contacts.vcf'), 'utf8');
+    assert.equal(vcf.match(/^BEGIN:VCARD/gm)?.length, storeItems().length);
+  });
+
   test('events with recurrence and alarms, todos and notes round-trip through the store', async () => {
     const crlf = (t: string): string => t.replace(/\n/g, '\r\n');
     const cases = [
