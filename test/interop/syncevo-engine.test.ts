@@ -140,6 +140,36 @@ describe('SyncEvolution client <-> bridge engine over HTTP', { timeout: 900_000 
     assert.deepEqual(storeFns(), fnSet(main()));
   });
 
+  for (const version of ['1.1', '1.0']) {
+    test(`SyncML ${version} over XML with md5: slow sync, then two-way`, async () => {
+      const dir = join(copy.dir, `client-v${version}`);
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, 'v.vcf'), `BEGIN:VCARD\r\nVERSION:3.0\r\nN:Version;${version};;;\r\nFN:Version ${version}\r\nEND:VCARD\r\n`);
+      const o = { wbxml: false, auth: 'md5' as const, device: `sc-v${version}`, env: { SYNCEVO_SYNCML_VERSION: version } };
+      const r = await client(dir, 'slow', o);
+      ok(r);
+      assert.match(stderr, new RegExp(`"device":"sc-v${version.replace('.', '\\.')}"[^\n]*authentication accepted \\(md5`));
+      assert.deepEqual(storeFns(), fnSet(dir));
+      ok(await client(dir, 'two-way', o));
+    });
+  }
+
+  test('vCard 2.1 on the wire (the phone offers only text/x-vcard): stored, and sent back as 2.1', async () => {
+    const dir = join(copy.dir, 'client-21');
+    await genVcards(copy, dir, 50, 21);
+    const env = { SYNCEVO_FORMAT: 'text/x-vcard', SYNCEVO_SYNC_FORMAT: 'text/x-vcard', SYNCEVO_FORCE_SYNC_FORMAT: '1' };
+    ok(await client(dir, 'slow', { device: 'sc-21', env }));
+    const back = join(copy.dir, 'client-21-back');
+    mkdirSync(back, { recursive: true });
+    const dump = join(copy.dir, 'dump-21');
+    mkdirSync(dump, { recursive: true });
+    ok(await client(back, 'slow', { device: 'sc-21-back', wbxml: false, env: { ...env, SYNCEVO_DUMP_DIR: dump } }));
+    assert.deepEqual(fnSet(back), storeFns());
+    const served = readdirSync(dump).filter((f) => f.includes('-server.')).map((f) => readFileSync(join(dump, f), 'utf8')).join('');
+    assert.match(served, /VERSION:2\.1/);
+    assert.doesNotMatch(served, /VERSION:3\.0/);
+  });
+
   test('a wrong password is refused', async () => {
     const dir = join(copy.dir, 'client-wrong');
     mkdirSync(dir, { recursive: true });

@@ -11,7 +11,7 @@ import { runBin, ROOT } from '../helpers/cli.js';
 import { copyPeers, fnSet, freePort, genVcards, itemCount, normalisedFn, requireSyncEvolution, runClient, type ClientRun, type PeersCopy } from '../helpers/syncevo.js';
 import { BridgeDaemon, PtyPair, Vphone } from '../helpers/vphone.js';
 
-const COUNT = 200;
+const COUNT = 1000;
 let copy: PeersCopy;
 const cleanups: Array<() => Promise<unknown>> = [];
 
