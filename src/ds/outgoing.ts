@@ -8,7 +8,7 @@
  */
 import { make, type CommandDraft, type Item, type MessageBuilder, type Status, type MapCommand, type Sync } from '../syncml/index.js';
 import { chunkLength } from './large-object.js';
-import type { DatastoreState, OutgoingChange } from './datastore.js';
+import type { DatastoreCtx, DatastoreState, OutgoingChange } from './datastore.js';
 
 const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
 /** Bytes kept free in every message for what the size estimate cannot see. */
@@ -37,9 +37,9 @@ function sourceIdFor(ds: DatastoreState, guid: string): string {
 }
 
 /** Resolve the GUID of a MapItem Target: a temporary id, or the GUID itself. */
-export function resolveMapTarget(ds: DatastoreState, target: string): string {
+export function resolveMapTarget(ctx: MapCtx, target: string): string {
   if (!target.startsWith('#')) return target;
-  const { store, device, kind } = ds.ctx;
+  const { store, device, kind } = ctx;
   const table = (store.getPending(device, kind, 'tempIds') ?? {}) as Record<string, string>;
   return table[target] ?? target;
 }
@@ -193,17 +193,20 @@ export function onItemStatus(ds: DatastoreState, change: OutgoingChange, st: Sta
   ds.resend.add(change.guid);
 }
 
-/** Apply a Map command; returns its Status code. */
-export function applyMap(ds: DatastoreState, m: MapCommand): number {
-  const { store, user, kind, device } = ds.ctx;
+/** What a Map needs: also used for a buffered Map of a datastore this session did not alert. */
+export type MapCtx = Pick<DatastoreCtx, 'store' | 'user' | 'device' | 'kind'>;
+
+/** Apply a Map command; returns its Status code. `owed`: the Adds still waiting for their Map. */
+export function applyMap(ctx: MapCtx, m: MapCommand, owed?: Set<string>): number {
+  const { store, user, kind, device } = ctx;
   let bad = 0;
   for (const mi of m.MapItem) {
     const tmp = mi.Target.LocURI;
-    const guid = resolveMapTarget(ds, tmp);
+    const guid = resolveMapTarget(ctx, tmp);
     const luid = mi.Source.LocURI;
     const rec = store.getItem(user, kind, guid);
-    ds.owedMaps.delete(tmp);
-    ds.owedMaps.delete(guid);
+    owed?.delete(tmp);
+    owed?.delete(guid);
     if (rec === undefined || luid === '') {
       bad++;
       continue;

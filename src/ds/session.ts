@@ -337,7 +337,12 @@ export class ServerSession {
       case 'Sync': this.#sync(r, c); return;
       case 'Map': {
         const ds = this.#datastoreOf(c.Target.LocURI, c.Source.LocURI);
-        r.out.push(make.statusFor(msgRef, c, ds === undefined ? 404 : applyMap(ds, c)));
+        // A buffered Map of an earlier session may name a datastore not alerted in this one.
+        const kind = ds?.ctx.kind ?? kindOfName(c.Target.LocURI);
+        const code = ds !== undefined ? applyMap(ds.ctx, c, ds.owedMaps)
+          : kind === undefined || !this.#o.content.has(kind) ? 404
+            : applyMap({ store: this.#o.store, user: this.#user!, device: this.#device, kind }, c);
+        r.out.push(make.statusFor(msgRef, c, code));
         return;
       }
       case 'Atomic': case 'Sequence':

@@ -283,6 +283,15 @@ describe('server engine', () => {
     assert.ok(ev !== undefined && ev.type === 'auth' && ev.method === 'locked');
   });
 
+  test('a buffered Map from an earlier session is accepted before any Alert of the new one', () => {
+    const r = rig();
+    const c = new Client(r);
+    const rec = r.store.putItem('local', 'contacts', { contentType: 'text/vcard', data: enc.encode(vcard('Mapped Later')), matchKey: null, changedBy: null, now: 1 });
+    const reply = c.send([make.mapCmd('./Contacts', './contacts', [[rec.guid, 'LATE-1']])]);
+    assert.equal(statuses(reply, 'Map')[0]!.Data, 200);
+    assert.equal(r.store.guidForLuid('IMEI:1', 'contacts', 'LATE-1'), rec.guid);
+  });
+
   test('a resent message (same MsgID) gets the same reply and is not applied twice', () => {
     const r = rig();
     const c = new Client(r);
