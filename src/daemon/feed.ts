@@ -8,7 +8,8 @@
  * `session:progress`, `session:refused`, `session:end`, `device:seen`, `datastore:alert`,
  * `datastore:item`, `datastore:conflict`, `datastore:backup`; the daemon may publish others (a
  * `link:` channel, say). After its backlog a new subscriber gets `feed:live` (`backlog`: how many
- * events came before it); everything after that is live.
+ * events came before it; `seq`: the last published event's, not a new one); everything after that
+ * is live.
  *
  * Bounded everywhere: the backlog keeps the last `backlog` events plus, for each session still
  * open, the few events that say what it is (start, device, auth, alerts), so a page opened in the
