@@ -2,6 +2,7 @@
  * The engine's public API types (ServerSession in session.ts implements them) and the shared,
  * cross-session pieces the daemon passes in. Pure: time and randomness are arguments.
  */
+import type { UriOptions } from './uri.js';
 import type { Encoding, SyncMLMessage } from '../syncml/index.js';
 import type { DeviceProfile, MatchInput } from '../quirks/index.js';
 import type { ConflictPolicy, ContentHandler, DsStore, StoreKind } from './ports.js';
@@ -50,6 +51,13 @@ export interface ServerSessionOptions {
   readonly random: (n: number) => Uint8Array;
   /** Device profile settings for a known device, if the link knows it (serial PATH=PROFILE). */
   readonly profileName?: string;
+  /**
+   * Options of a host-initiated sync (`syncml-bridge sync --mode/--backup`): applied to every
+   * datastore the device alerts, over any `?sync=`/`?backup` the device's own URIs carry.
+   */
+  readonly hostOptions?: UriOptions;
+  /** The user sessions with auth `none` run as (a host-initiated `sync --user NAME`). Default `local`. */
+  readonly localUser?: string;
   /** The device profiles (drivers/), to match a device by its DevInf. */
   readonly profiles?: ProfileLookup;
   /** Every user name (md5 credentials without LocName are tried against each). */
