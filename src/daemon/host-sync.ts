@@ -25,10 +25,9 @@ import type { UriOptions } from '../ds/uri.js';
 import type { DeviceProfile } from '../quirks/index.js';
 import type { Link } from '../transport/link.js';
 import type { LocalEngine } from './local-engine.js';
+import { HOST_SYNC_MODES, type HostSyncMode } from './phones-config.js';
 
-/** The modes `sync --mode` takes (DESIGN section 5). */
-export const HOST_SYNC_MODES = ['two-way', 'slow', 'one-way-from-client', 'refresh-from-client', 'one-way-from-server', 'refresh-from-server'] as const;
-export type HostSyncMode = (typeof HOST_SYNC_MODES)[number];
+export { HOST_SYNC_MODES, type HostSyncMode };
 
 /** Stable codes of host-initiated sync failures (the phone's OBEX response, if any, is on the error). */
 export const HOST_SYNC_ERR = {

@@ -17,9 +17,10 @@ import { matchProfile, type DeviceProfile, type ProfileSet } from '../quirks/ind
 import { connectTcp } from '../transport/tcp.js';
 import { openTtyLink } from '../transport/tty.js';
 import type { Link } from '../transport/link.js';
-import { parseHostPort } from './config.js';
+import type { BluetoothLinks } from '../transport/bluetooth.js';
 import { storeKindOption } from './export-cmd.js';
-import { HOST_SYNC_MODES, runHostSync, summaryLines, type HostSyncMode, type HostSyncResult } from './host-sync.js';
+import { runHostSync, summaryLines, type HostSyncResult } from './host-sync.js';
+import { HOST_SYNC_MODES, syncTarget, type HostSyncMode, type HostSyncPlan, type SyncTarget } from './phones-config.js';
 import { LocalEngine } from './local-engine.js';
 
 export interface SyncCmdOptions {
@@ -42,31 +43,6 @@ export interface SyncCmdOptions {
 export interface SyncCmdIo {
   readonly stdout: NodeJS.WritableStream;
   readonly log: Logger;
-}
-
-/** The link a sync runs over, as parsed from the options. */
-export type SyncTarget =
-  | { readonly kind: 'tcp'; readonly host: string; readonly port: number }
-  | { readonly kind: 'serial'; readonly path: string }
-  | { readonly kind: 'bluetooth'; readonly address: string; readonly adapter?: string };
-
-/** Exactly one of --obex-tcp, --serial, --bluetooth. */
-export function syncTarget(o: Pick<SyncCmdOptions, 'obexTcp' | 'serial' | 'bluetooth' | 'adapter'>): SyncTarget {
-  const given = [o.obexTcp !== undefined, o.serial !== undefined, o.bluetooth !== undefined].filter(Boolean).length;
-  if (given !== 1) throw new ConfigError('give exactly one of --obex-tcp HOST:PORT, --serial PATH, --bluetooth ADDR', 'SB_ERR_CONFIG_USAGE');
-  if (o.obexTcp !== undefined) {
-    const hp = parseHostPort(o.obexTcp, '--obex-tcp');
-    return { kind: 'tcp', host: hp.host, port: hp.port };
-  }
-  if (o.serial !== undefined) {
-    if (o.serial === '') throw new ConfigError('--serial: empty path', 'SB_ERR_CONFIG_VALUE');
-    return { kind: 'serial', path: o.serial };
-  }
-  const address = o.bluetooth!.trim();
-  if (!/^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}$/.test(address)) {
-    throw new ConfigError(`--bluetooth: '${o.bluetooth}' is not a Bluetooth address (00:11:22:33:44:55)`, 'SB_ERR_CONFIG_VALUE');
-  }
-  return { kind: 'bluetooth', address: address.toUpperCase(), ...(o.adapter === undefined ? {} : { adapter: o.adapter }) };
 }
 
 /**
@@ -124,7 +100,7 @@ export interface OpenedLink {
  * Open the link of a host-initiated sync and settle its profile (see the module comment).
  * @throws TransportError (tty, AT, TCP and Bluetooth codes) with the transport's hint
  */
-export async function openSyncLink(target: SyncTarget, set: ProfileSet, profileName: string | undefined, log: Logger): Promise<OpenedLink> {
+export async function openSyncLink(target: SyncTarget, set: ProfileSet, profileName: string | undefined, log: Logger, bluetooth?: BluetoothLinks): Promise<OpenedLink> {
   const named = profileName === undefined ? undefined : set.resolve(resolveProfileName(set, profileName));
   const none = async (): Promise<void> => undefined;
   switch (target.kind) {
@@ -149,17 +125,43 @@ export async function openSyncLink(target: SyncTarget, set: ProfileSet, profileN
       return { link, profile, why, release: none };
     }
     case 'bluetooth': {
+      const profile = named ?? set.resolve(set.fallback);
+      const why = named === undefined ? 'fallback' : '--profile';
+      if (bluetooth !== undefined) return { link: await bluetooth.connect(target.address, target.adapter), profile, why, release: none };
       const { BluetoothLinks } = await import('../transport/bluetooth.js');
       const bt = await BluetoothLinks.open({ ...(target.adapter === undefined ? {} : { adapter: target.adapter }) });
       try {
-        const link = await bt.connect(target.address);
-        const profile = named ?? set.resolve(set.fallback);
-        return { link, profile, why: named === undefined ? 'fallback' : '--profile', release: () => bt.close() };
+        return { link: await bt.connect(target.address), profile, why, release: () => bt.close() };
       } catch (err) {
         await bt.close();
         throw err;
       }
     }
+  }
+}
+
+/**
+ * Open the link, settle the profile, run the session: the one path of `sync` and of the daemon's
+ * scheduled syncs. Transport failures (no such tty, AT errors, Bluetooth, TCP) throw.
+ */
+export async function hostSyncOnce(local: LocalEngine, plan: HostSyncPlan, log: Logger, bluetooth?: BluetoothLinks, signal?: AbortSignal): Promise<HostSyncResult> {
+  const opened = await openSyncLink(plan.target, local.profiles, plan.profile, log, bluetooth);
+  // Aborting (the daemon stops) cuts the link: the session ends unfinished, anchors unchanged.
+  const cut = (): void => void opened.link.stream.destroy();
+  signal?.addEventListener('abort', cut);
+  if (signal?.aborted === true) cut();
+  try {
+    const profile = opened.profile;
+    if (!profile.supported) throw new BridgeError(`profile ${profile.name}: this phone cannot sync over OBEX: ${profile.unsupportedReason ?? 'not supported'}`, 'SB_ERR_SYNC_UNSUPPORTED');
+    return await runHostSync(local, opened.link, {
+      profile, kinds: syncKinds(profile, plan.stores), mode: plan.mode, auth: plan.auth, user: plan.user, log,
+      ...(plan.backup === undefined ? {} : { backup: plan.backup }),
+      ...(plan.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: plan.requestTimeoutMs }),
+    });
+  } finally {
+    signal?.removeEventListener('abort', cut);
+    opened.link.stream.destroy();
+    await opened.release();
   }
 }
 
@@ -185,21 +187,11 @@ export async function syncCmd(o: SyncCmdOptions, io: SyncCmdIo): Promise<number>
     // Check --profile and --store before anything touches the phone.
     for (const st of o.store ?? []) storeKindOption(st);
     if (o.profile !== undefined) syncKinds(local.profiles.resolve(resolveProfileName(local.profiles, o.profile)), o.store);
-    const opened = await openSyncLink(target, local.profiles, o.profile, io.log);
-    let result: HostSyncResult;
-    try {
-      const profile = opened.profile;
-      if (!profile.supported) throw new BridgeError(`profile ${profile.name}: this phone cannot sync over OBEX: ${profile.unsupportedReason ?? 'not supported'}`, 'SB_ERR_SYNC_UNSUPPORTED');
-      const kinds = syncKinds(profile, o.store);
-      result = await runHostSync(local, opened.link, {
-        profile, kinds, mode, auth, user, log: io.log,
-        ...(o.backup === undefined || o.backup === false ? {} : { backup: o.backup === true ? true : o.backup }),
-        ...(requestTimeoutMs === undefined ? {} : { requestTimeoutMs }),
-      });
-    } finally {
-      opened.link.stream.destroy();
-      await opened.release();
-    }
+    const result = await hostSyncOnce(local, {
+      target, mode, user, auth, ...(o.profile === undefined ? {} : { profile: o.profile }), ...(o.store === undefined ? {} : { stores: o.store }),
+      ...(o.backup === undefined || o.backup === false ? {} : { backup: o.backup }),
+      ...(requestTimeoutMs === undefined ? {} : { requestTimeoutMs }),
+    }, io.log);
     for (const line of summaryLines(result)) io.stdout.write(`${line}\n`);
     for (const f of result.backups) io.stdout.write(`backup: ${f}\n`);
     if (result.ok) return 0;

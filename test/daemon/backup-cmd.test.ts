@@ -35,7 +35,7 @@ test('backup --device: the datastores the device syncs, as .vcf/.ics under backu
   const r = runBin(['backup', '--device', 'IMEI:350000000000001', '--name', 'front-desk', '--data-dir', dir]);
   assert.equal(r.status, 0, r.stderr);
   const files = r.stdout.toString().trim().split('\n');
-  assert.equal(files.length, 1, r.stdout);
+  assert.equal(files.length, 1, r.stdout.toString());
   assert.match(relative(dir, files[0]!), /^backups\/IMEI_350000000000001\/\d{4}-\d{2}-\d{2}T\d{6}Z-front-desk\/contacts\.vcf$/);
   const vcf = readFileSync(files[0]!, 'utf8');
   assert.equal(vcf.match(/^BEGIN:VCARD\r$/gm)?.length, 2);
