@@ -95,11 +95,17 @@ const SAN_TYPES: Record<StoreKind, { readonly code: number; readonly mime: strin
   notes: { code: SAN_CONTENT_TYPE.TEXT_PLAIN, mime: 'text/plain' },
 };
 
+/** The phone's name of a datastore: Nokia's tasks live in its calendar store; null when it has none. */
+export function storeUri(profile: DeviceProfile, kind: StoreKind): string | null {
+  const d = profile.datastores;
+  return d[kind] ?? (kind === 'tasks' && d.calendarHoldsTasks ? d.calendar : null);
+}
+
 /** The datastores of a request as the phone names them (one entry per store: Nokia's calendar holds tasks). */
 export function sanDatastores(profile: DeviceProfile, kinds: readonly StoreKind[]): Array<{ kind: StoreKind; uri: string }> {
   const out: Array<{ kind: StoreKind; uri: string }> = [];
   for (const kind of kinds) {
-    const uri = profile.datastores[kind];
+    const uri = storeUri(profile, kind);
     if (uri === null) throw new BridgeError(`profile ${profile.name} has no ${kind} datastore`, 'SB_ERR_SYNC_NO_DATASTORE');
     if (out.some((d) => d.uri === uri)) continue;
     out.push({ kind, uri });

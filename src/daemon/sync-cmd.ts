@@ -19,7 +19,7 @@ import { openTtyLink } from '../transport/tty.js';
 import type { Link } from '../transport/link.js';
 import type { BluetoothLinks } from '../transport/bluetooth.js';
 import { storeKindOption } from './export-cmd.js';
-import { runHostSync, summaryLines, type HostSyncResult } from './host-sync.js';
+import { runHostSync, storeUri, summaryLines, type HostSyncResult } from './host-sync.js';
 import { HOST_SYNC_MODES, syncTarget, type HostSyncMode, type HostSyncPlan, type SyncTarget } from './phones-config.js';
 import { LocalEngine } from './local-engine.js';
 
@@ -66,7 +66,7 @@ export function syncKinds(profile: DeviceProfile, stores: readonly string[] | un
   }
   const kinds = [...new Set(stores.map(storeKindOption))];
   for (const k of kinds) {
-    if (profile.datastores[k] === null) throw new ConfigError(`--store: profile ${profile.name} has no ${k} datastore`, 'SB_ERR_CONFIG_VALUE');
+    if (storeUri(profile, k) === null) throw new ConfigError(`--store: profile ${profile.name} has no ${k} datastore`, 'SB_ERR_CONFIG_VALUE');
   }
   return kinds;
 }
