@@ -564,12 +564,14 @@ export class ServerSession {
       for (const it of sub.Item) this.#syncItem(r, ds, sub, it, typeOf(sub.Meta?.Type));
     };
     for (const sub of c.commands) runItems(sub);
+    if (ds.acceptsClientChanges()) this.#events.push({ type: 'progress', kind: ds.ctx.kind, direction: 'from-client', done: ds.received, expected: ds.announced ?? null });
   }
 
   #syncItem(r: Reply, ds: DatastoreState, sub: Exclude<import('../syncml/index.js').SyncSubCommand, { commands: unknown }>, it: Item, cmdType: string | undefined): void {
     const luid = it.Source?.LocURI;
     const refs = { ...(it.Target === undefined ? {} : { TargetRef: [it.Target.LocURI] }), ...(it.Source === undefined ? {} : { SourceRef: [it.Source.LocURI] }) };
     const status = (code: number): void => {
+      if (code !== 213) ds.received++;
       if (sub.NoResp !== true) r.out.push(make.status(r.msgRef, sub.CmdID, sub.cmd, code, refs));
     };
     let data = itemBytes(it);

@@ -105,7 +105,14 @@ export type EngineEvent =
   | { readonly type: 'devinf'; readonly man?: string; readonly mod?: string; readonly changed: boolean }
   | { readonly type: 'item'; readonly kind: StoreKind; readonly direction: 'from-client' | 'to-client'; readonly op: 'add' | 'replace' | 'delete'; readonly status: number; readonly label?: string }
   | { readonly type: 'conflict'; readonly kind: StoreKind; readonly guid: string; readonly resolution: string }
-  | { readonly type: 'progress'; readonly kind: StoreKind; readonly done: number; readonly expected: number }
+  /**
+   * Items done of items expected in one direction of a datastore. `from-client`: items received
+   * from the client (each Add/Replace/Delete, failed ones too) after each of its Sync commands, and
+   * once more when its package is complete; `expected` is its NumberOfChanges, null when it sent
+   * none (SyncML 1.0, or a client that leaves it out) until the package is complete, when it
+   * becomes what was received. `to-client`: our changes sent of those to send, after each message.
+   */
+  | { readonly type: 'progress'; readonly kind: StoreKind; readonly direction: 'from-client' | 'to-client'; readonly done: number; readonly expected: number | null }
   | { readonly type: 'backup'; readonly kind: StoreKind; readonly name: string | undefined }
   | { readonly type: 'refused'; readonly kind?: StoreKind; readonly status: number; readonly reason: string }
   | { readonly type: 'end'; readonly ok: boolean; readonly reason: string; readonly datastores: readonly DatastoreSummary[] };
