@@ -62,7 +62,7 @@ export interface HostSyncRequest {
   readonly user?: string;
   /** How long one OBEX request may wait for the phone (a GET waits while the user looks at a dialog). */
   readonly requestTimeoutMs?: number;
-  /** 0xC3 answers to the SAN taken as "dialog on screen, ask again": attempts and delay. Default 6 x 5 s. */
+  /** 0xC3 answers to the SAN taken as "dialog on screen, ask again": attempts and delay. Default: the profile's dialogRetry. */
   readonly forbiddenRetry?: { readonly attempts: number; readonly delayMs: number };
   readonly log: Logger;
 }
@@ -186,7 +186,7 @@ export async function runHostSync(local: LocalEngine, link: Link, req: HostSyncR
   const driver = new ModeBDriver({
     san: { ...(sans.binary === undefined ? {} : { binary: sans.binary }), legacy: sans.legacy },
     legacyType: sans.legacyType, getType: sans.getType,
-    forbiddenRetry: req.forbiddenRetry ?? { attempts: 6, delayMs: 5000 },
+    forbiddenRetry: req.forbiddenRetry ?? profile.dialogRetry,
     client: {
       maxPacketLength: Math.min(profile.obex.maxPacket, link.info.mtu ?? 65535), target: profile.obex.target,
       ...(req.requestTimeoutMs === undefined ? {} : { timeoutMs: req.requestTimeoutMs }),
