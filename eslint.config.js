@@ -31,6 +31,14 @@ export default tseslint.config(
     },
   },
   {
+    // The kiosk page: a plain browser script (no build step), not a module.
+    files: ['web/**/*.js'],
+    languageOptions: {
+      sourceType: 'script',
+      globals: { document: 'readonly', location: 'readonly', WebSocket: 'readonly', fetch: 'readonly', setTimeout: 'readonly', console: 'readonly' },
+    },
+  },
+  {
     // The one I/O edge of the quirks layer: reading the drivers/ folder.
     files: ['src/quirks/load.ts'],
     rules: { 'no-restricted-imports': 'off' },

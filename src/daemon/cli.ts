@@ -5,7 +5,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { BridgeError, ConfigError } from '../errors.js';
-import { resolveConfig, AUTH_POLICIES, CONFLICT_POLICIES, LOG_LEVELS, type ServeOptions } from './config.js';
+import { resolveConfig, AUTH_POLICIES, CONFLICT_POLICIES, LOG_LEVELS, WEB_CLIENTS, type ServeOptions } from './config.js';
 // Commands load their modules when they run, so a one-shot command does not pay for the daemon's.
 
 export interface CliIo {
@@ -47,6 +47,7 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
     .addOption(new Option('--obex-auth <policy>', 'authentication on OBEX links (default none: user local)').choices(AUTH_POLICIES as readonly string[] as string[]))
     .addOption(new Option('--conflict-policy <policy>', 'how conflicting changes are settled (default merge)').choices(CONFLICT_POLICIES as readonly string[] as string[]))
     .option('--session-timeout <seconds>', 'end a session idle this long (default 300)')
+    .addOption(new Option('--web <clients>', 'who may open the web page, feed and backup downloads on --http (default loopback)').choices(WEB_CLIENTS as readonly string[] as string[]))
     .action(async (opts: ServeOptions) => {
       const cfg = resolveConfig(opts);
       const [{ createLogger }, { serve }] = await Promise.all([import('./log.js'), import('./serve.js')]);

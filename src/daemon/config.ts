@@ -53,7 +53,13 @@ export interface DaemonConfig {
   readonly sessionTimeoutMs: number;
   /** Phones the daemon syncs by itself, host-initiated (config file `phones`; phones-config.ts). */
   readonly phones: readonly ScheduledPhone[];
+  /** Who may open the web page, its feed and the backup downloads on `--http` (web.ts). */
+  readonly web: WebClients;
 }
+
+/** `--web`: the page for loopback clients only (default), for every client, or not at all. */
+export const WEB_CLIENTS = ['loopback', 'any', 'off'] as const;
+export type WebClients = (typeof WEB_CLIENTS)[number];
 
 export const AUTH_POLICIES = ['none', 'any', 'basic', 'md5'] as const;
 export type AuthPolicyName = (typeof AUTH_POLICIES)[number];
@@ -83,6 +89,7 @@ export interface ServeOptions {
   readonly obexAuth?: string;
   readonly conflictPolicy?: string;
   readonly sessionTimeout?: string;
+  readonly web?: string;
 }
 
 /** Parse `HOST:PORT` (IPv6 as `[::1]:PORT`). */
@@ -160,10 +167,11 @@ interface FileConfig {
   obexAuth?: unknown;
   conflictPolicy?: unknown;
   sessionTimeout?: unknown;
+  web?: unknown;
 }
 
 const FILE_KEYS = new Set(['dataDir', 'obexTcp', 'http', 'serial', 'bluetooth', 'bluetoothRequirePairing', 'relay', 'upstream', 'upstreamEncoding', 'upstreamCa', 'logLevel',
-  'httpAuth', 'obexAuth', 'conflictPolicy', 'sessionTimeout', 'phones']);
+  'httpAuth', 'obexAuth', 'conflictPolicy', 'sessionTimeout', 'phones', 'web']);
 
 /** A choice from a flag or the file, checked against its list. */
 function choice<T extends string>(flag: string | undefined, fileValue: unknown, list: readonly T[], def: T, name: string, fw: (k: string) => string, key: string): T {
@@ -263,6 +271,7 @@ export function resolveConfig(opts: ServeOptions, cwd: string = process.cwd()): 
 
   const httpAuth = choice(opts.httpAuth, file.httpAuth, AUTH_POLICIES, 'any', '--http-auth', fw, 'httpAuth');
   const obexAuth = choice(opts.obexAuth, file.obexAuth, AUTH_POLICIES, 'none', '--obex-auth', fw, 'obexAuth');
+  const web = choice(opts.web, file.web, WEB_CLIENTS, 'loopback', '--web', fw, 'web');
   const conflictPolicy = choice(opts.conflictPolicy, file.conflictPolicy, CONFLICT_POLICIES, 'merge', '--conflict-policy', fw, 'conflictPolicy');
   const timeoutText = opts.sessionTimeout ?? (file.sessionTimeout === undefined ? '300' : String(file.sessionTimeout as string | number));
   const timeout = Number(timeoutText);
@@ -277,5 +286,5 @@ export function resolveConfig(opts: ServeOptions, cwd: string = process.cwd()): 
       throw new ConfigError(`${fw('phones')}: ${t.path} is also a phone-initiated serial link; one opener per tty`, 'SB_ERR_CONFIG_VALUE');
     }
   }
-  return { dataDir, obexTcp, http, serial, bluetooth, relay, logLevel: level as LogLevel, httpAuth, obexAuth, conflictPolicy, sessionTimeoutMs: timeout * 1000, phones, bluetoothRequirePairing: requirePairing };
+  return { dataDir, obexTcp, http, serial, bluetooth, relay, logLevel: level as LogLevel, httpAuth, obexAuth, conflictPolicy, sessionTimeoutMs: timeout * 1000, phones, bluetoothRequirePairing: requirePairing, web };
 }

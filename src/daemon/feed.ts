@@ -6,8 +6,9 @@
  * `{ seq, channel, time, device, session, datastore, link, ...payload }`. Channels are lower-case
  * `object:event` names (STYLE.md 10): `session:start`, `session:auth`, `session:locked-out`,
  * `session:progress`, `session:refused`, `session:end`, `device:seen`, `datastore:alert`,
- * `datastore:item`, `datastore:conflict`, `datastore:backup`; the daemon may publish others (a
- * `link:` channel, say). After its backlog a new subscriber gets `feed:live` (`backlog`: how many
+ * `datastore:item`, `datastore:conflict`, `datastore:backup` (a backup asked for), and the
+ * daemon's own (web.ts): `session:start` (before a session's first event; `session` is the
+ * daemon's unique session key) and `backup:written` (the files, with download URLs). After its backlog a new subscriber gets `feed:live` (`backlog`: how many
  * events came before it; `seq`: the last published event's, not a new one); everything after that
  * is live.
  *

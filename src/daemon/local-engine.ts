@@ -20,8 +20,28 @@ import { dumpSyncml } from './dump.js';
 import { childLogger } from './log.js';
 import type { DaemonConfig } from './config.js';
 
+/**
+ * What the daemon tells its listeners: the engine's events, plus `start` (before the first event
+ * of a session, once per session) and `backup-written` (the files of a backup, after its `end`).
+ */
+export type DaemonEvent = EngineEvent | { readonly type: 'start' } | { readonly type: 'backup-written'; readonly files: readonly string[] };
+
+/** Who a daemon event is about. `key` is unique per session; `session` is the phone's SessionID. */
+export interface EngineListenerContext {
+  readonly device: string;
+  readonly session: string;
+  readonly key: string;
+  readonly link: string;
+  readonly user: string | undefined;
+  /** When the session's first message arrived (ms since the epoch). */
+  readonly startedAt: number;
+}
+
 /** Who else wants the engine's events (the live feed, metrics, backups). */
-export type EngineListener = (event: EngineEvent, ctx: { device: string; session: string; link: string; user: string | undefined }) => void;
+export type EngineListener = (event: DaemonEvent, ctx: EngineListenerContext) => void;
+
+/** Sessions whose start is remembered (for `startedAt`); the oldest is forgotten beyond this. */
+const MAX_STARTED = 1024;
 
 const VERSION = '0.1.0';
 
@@ -38,6 +58,8 @@ export class LocalEngine {
   readonly #backups = new Map<string, { kinds: Set<StoreKind>; name: string | undefined }>();
   /** Backup files written for sessions whose caller has not taken them yet (takeBackupFiles). */
   readonly #written = new Map<string, string[]>();
+  /** Session key -> when its first message arrived, for sessions that have not ended. */
+  readonly #started = new Map<string, number>();
 
   constructor(cfg: Pick<DaemonConfig, 'dataDir' | 'conflictPolicy' | 'sessionTimeoutMs'>, log: Logger) {
     this.#log = log;
@@ -106,6 +128,13 @@ export class LocalEngine {
 
   #emit(s: ServerSession, events: readonly EngineEvent[], link: string): void {
     const log = childLogger(this.#log, { device: s.device, session: s.sessionId, link });
+    let startedAt = this.#started.get(s.key);
+    if (startedAt === undefined) {
+      startedAt = Date.now();
+      this.#started.set(s.key, startedAt);
+      if (this.#started.size > MAX_STARTED) this.#started.delete(this.#started.keys().next().value!);
+      this.#tell({ type: 'start' }, s, link, startedAt);
+    }
     for (const e of events) {
       switch (e.type) {
         case 'item': case 'progress': log.debug({ datastore: 'kind' in e ? e.kind : undefined, event: e }, `${e.type}`); break;
@@ -127,12 +156,26 @@ export class LocalEngine {
         }
         default: log.info({ event: e }, e.type);
       }
-      if (e.type === 'end') this.#backupAfter(s, e.ok, log);
-      for (const l of this.#listeners) l(e, { device: s.device, session: s.sessionId, link, user: s.user });
+      this.#tell(e, s, link, startedAt);
+      if (e.type === 'end') {
+        this.#started.delete(s.key);
+        this.#backupAfter(s, e.ok, log, link, startedAt);
+      }
     }
   }
 
-  #backupAfter(s: ServerSession, ok: boolean, log: Logger): void {
+  #tell(e: DaemonEvent, s: ServerSession, link: string, startedAt: number): void {
+    const ctx: EngineListenerContext = { device: s.device, session: s.sessionId, key: s.key, link, user: s.user, startedAt };
+    for (const l of this.#listeners) {
+      try {
+        l(e, ctx);
+      } catch (err) {
+        this.#log.error({ err }, `event listener failed on ${e.type}: ${(err as Error).message}`);
+      }
+    }
+  }
+
+  #backupAfter(s: ServerSession, ok: boolean, log: Logger, link: string, startedAt: number): void {
     const b = this.#backups.get(s.key);
     this.#backups.delete(s.key);
     if (b === undefined || !ok || s.user === undefined) return;
@@ -140,6 +183,7 @@ export class LocalEngine {
       const files = writeBackup(this.store, this.#dataDir, { user: s.user, device: s.device, kinds: [...b.kinds], ...(b.name === undefined ? {} : { name: b.name }), now: Date.now() });
       log.info({ files }, `backup written: ${files.join(', ')}`);
       this.#written.set(s.key, files);
+      this.#tell({ type: 'backup-written', files }, s, link, startedAt);
       // A caller that never asks (HTTP, phone-initiated links) leaves nothing behind for long.
       setTimeout(() => this.#written.delete(s.key), 60_000).unref();
     } catch (err) {

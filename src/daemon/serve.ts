@@ -25,6 +25,7 @@ import { BridgeError } from '../errors.js';
 import { SessionRegistry } from './session-registry.js';
 import type { PhoneScheduler } from './phones.js';
 import type { BluetoothLinks } from '../transport/bluetooth.js';
+import type { WebUi } from './web.js';
 
 export interface ServeIo {
   /** Human-readable lines (where everything listens) go here. */
@@ -32,8 +33,6 @@ export interface ServeIo {
   readonly log: Logger;
   /** Further link listeners (serial, Bluetooth) opened by the caller; serve pumps and closes them. */
   readonly extraListeners?: readonly LinkListener[];
-  /** Called with the HTTP listener once it listens (the web page and feed attach to it). */
-  readonly extraHttp?: (http: HttpListener | undefined) => void;
 }
 
 /** HTTP status for an engine error: 400 for a bad message, 404 for an unknown session, else 500. */
@@ -68,7 +67,12 @@ export function describeListeners(cfg: DaemonConfig): string[] {
   for (const hp of cfg.obexTcp) lines.push(`OBEX over TCP: ${formatHostPort(hp)} (Target SYNCML-SYNC)${note}`);
   if (cfg.http !== undefined) {
     const how = cfg.relay === undefined ? ` (authentication: ${cfg.httpAuth})` : ' — not served in relay mode';
-    lines.push(`SyncML over HTTP: http://${formatHostPort(cfg.http)}/sync${how}`);
+    const base = `http://${formatHostPort(cfg.http)}`;
+    lines.push(`SyncML over HTTP: ${base}/sync${how}`);
+    if (cfg.relay === undefined) {
+      if (cfg.web !== 'off') lines.push(`web page: ${base}/ (live feed ws://${formatHostPort(cfg.http)}/feed; ${cfg.web === 'any' ? 'open to every client' : 'loopback clients only'})`);
+      lines.push(`metrics: ${base}/metrics`);
+    }
   }
   for (const s of cfg.serial) {
     const how = served ? ' (phone-initiated: the phone starts OBEX, no AT switch)' : note;
@@ -119,6 +123,7 @@ export async function serve(cfg: DaemonConfig, io: ServeIo): Promise<number> {
   const pumps = new Set<ObexLinkPump>();
   let local: LocalEngine | undefined;
   let http: HttpListener | undefined;
+  let web: WebUi | undefined;
   let scheduler: PhoneScheduler | undefined;
   /** The Bluetooth driver: serve's own (--bluetooth), or one opened for scheduled syncs. */
   let bluetooth: BluetoothLinks | undefined;
@@ -171,13 +176,23 @@ export async function serve(cfg: DaemonConfig, io: ServeIo): Promise<number> {
     if (registry === undefined) {
       try {
         local = new LocalEngine(cfg, io.log);
-        if (cfg.http !== undefined) http = await listenHttp({ ...cfg.http, path: '/sync', onMessage: (req) => httpMessage(local!, cfg, req), onError: (err) => io.log.warn({ code: (err as BridgeError).code }, `HTTP: ${(err as Error).message}`) });
+        if (cfg.http !== undefined) {
+          const { WebUi: Web } = await import('./web.js');
+          const ui = new Web(local, { dataDir: cfg.dataDir, log: io.log, clients: cfg.web });
+          web = ui;
+          http = await listenHttp({
+            ...cfg.http, path: '/sync', onMessage: (req) => httpMessage(local!, cfg, req),
+            onOtherRequest: (req, res) => ui.handle(req, res),
+            onError: (err) => io.log.warn({ code: (err as BridgeError).code }, `HTTP: ${(err as Error).message}`),
+          });
+          ui.attach(http.server);
+        }
       } catch (err) {
+        await web?.close();
         local?.close();
         await Promise.all(listeners.map((l) => l.close()));
         throw err;
       }
-      io.extraHttp?.(http);
       if (cfg.phones.length > 0) {
         const { PhoneScheduler } = await import('./phones.js');
         const bt = async (): Promise<BluetoothLinks> => {
@@ -190,7 +205,7 @@ export async function serve(cfg: DaemonConfig, io: ServeIo): Promise<number> {
           scheduler = new PhoneScheduler(local, cfg.phones, io.log, bt);
         } catch (err) {
           local.close();
-          await Promise.all([...listeners.map((l) => l.close()), http?.close()]);
+          await Promise.all([...listeners.map((l) => l.close()), http?.close(), web?.close()]);
           throw err;
         }
       }
@@ -221,7 +236,7 @@ export async function serve(cfg: DaemonConfig, io: ServeIo): Promise<number> {
       process.off('SIGINT', stop);
       io.log.info({ signal, sessions: pumps.size }, 'stopping');
       void (async () => {
-        const closing = Promise.all([...listeners.map((l) => l.close()), http?.close()]);
+        const closing = Promise.all([...listeners.map((l) => l.close()), http?.close(), web?.close()]);
         for (const p of pumps) p.close('shutdown');
         await Promise.all([...pumps].map((p) => p.done));
         await closing;

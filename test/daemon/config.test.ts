@@ -45,6 +45,19 @@ test('config file: bluetoothRequirePairing must be a boolean', () => {
   assert.throws(() => resolveConfig({ config: file }, dir), /bluetoothRequirePairing: must be true or false/);
 });
 
+test('web: loopback by default, any or off from the flag or the file, anything else named', () => {
+  assert.equal(resolveConfig({}).web, 'loopback');
+  assert.equal(resolveConfig({ web: 'any' }).web, 'any');
+  const dir = mkdtempSync(join(tmpdir(), 'sb-cfg-'));
+  const file = join(dir, 'c.json');
+  writeFileSync(file, JSON.stringify({ web: 'off' }));
+  assert.equal(resolveConfig({ config: file }, dir).web, 'off');
+  assert.equal(resolveConfig({ config: file, web: 'any' }, dir).web, 'any');
+  assert.throws(() => resolveConfig({ web: 'public' }), /--web: 'public' is not one of loopback, any, off/);
+  writeFileSync(file, JSON.stringify({ web: true }));
+  assert.throws(() => resolveConfig({ config: file }, dir), /web: expected a string/);
+});
+
 test('config file, overridden by flags', () => {
   const dir = mkdtempSync(join(tmpdir(), 'sb-cfg-'));
   const file = join(dir, 'c.json');
