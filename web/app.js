@@ -11,6 +11,33 @@ const sessions = new Map();
 /** device id -> { man, mod } from device:seen events (until /api/state has them). */
 const seen = new Map();
 let devices = [];
+/** phone name -> { name, link, state, text, time } from the daemon's scheduled syncs (phone:*). */
+const phones = new Map();
+
+/** What a phone event means for the person at the kiosk. */
+function phoneState(msg) {
+  switch (msg.channel) {
+    case 'phone:attempt': return ['connecting', 'connecting…'];
+    case 'phone:stage':
+      if (msg.stage === 'connected') return ['alerting', 'connected; asking the phone to sync'];
+      if (msg.stage === 'san-forbidden') return ['waiting', `the phone shows a question: accept the sync on its screen (asked ${msg.attempt} time${msg.attempt === 1 ? '' : 's'})`];
+      if (msg.stage === 'san-accepted') return ['syncing', 'syncing'];
+      return null;
+    case 'phone:result':
+      if (msg.ok) return ['ok', msg.summary && msg.summary.length > 0 ? `done: ${msg.summary.join('; ')}` : 'done'];
+      if (msg.absent) return ['absent', `not in reach (${msg.message})`];
+      return ['failed', `failed: ${msg.message}`];
+    case 'phone:gone': return ['gone', 'unplugged'];
+    default: return null;
+  }
+}
+
+function onPhone(msg) {
+  const st = phoneState(msg);
+  if (!st) return;
+  phones.set(msg.phone, { name: msg.phone, link: msg.link, state: st[0], text: st[1], time: msg.time });
+  while (phones.size > 100) phones.delete(phones.keys().next().value);
+}
 
 function el(tag, attrs, ...children) {
   const e = document.createElement(tag);
@@ -64,6 +91,11 @@ function onMessage(msg) {
   if (msg.channel === 'feed:live') return;
   const key = msg.session;
   if (msg.channel === 'device:seen' && msg.device) seen.set(msg.device, { man: msg.man, mod: msg.mod });
+  if (msg.channel.startsWith('phone:')) {
+    onPhone(msg);
+    render();
+    return;
+  }
   if (!key) return;
   const s = session(key, msg);
   switch (msg.channel) {
@@ -134,6 +166,10 @@ function render() {
   document.getElementById('recent').replaceChildren(...recent.map(sessionCard));
   document.getElementById('idle').hidden = active.length > 0;
   document.getElementById('no-recent').hidden = recent.length > 0;
+  document.getElementById('phones').replaceChildren(...[...phones.values()].map((p) =>
+    el('li', { 'data-phone': p.name, 'data-state': p.state },
+      el('span', { class: 'name', text: p.name }), ` — `, el('span', { class: 'text', text: p.text }), el('span', { class: 'hint', text: ` (${when(p.time)})` }))));
+  document.getElementById('phones-s').hidden = phones.size === 0;
   renderDevices();
 }
 
@@ -189,6 +225,7 @@ function connect() {
       // A (re)connection replays the backlog: start over from it.
       fresh = false;
       sessions.clear();
+      phones.clear();
     }
     let msg;
     try { msg = JSON.parse(ev.data); } catch { return; }

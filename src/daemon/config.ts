@@ -6,9 +6,9 @@
  * from (`--obex-tcp`, `config.json: http`, ...), so the CLI can print one line and exit 2.
  */
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { ConfigError } from '../errors.js';
-import { parsePhones, type ScheduledPhone } from './phones-config.js';
+import { parsePhones, serialPattern, type ScheduledPhone } from './phones-config.js';
 
 export interface HostPort {
   readonly host: string;
@@ -282,8 +282,11 @@ export function resolveConfig(opts: ServeOptions, cwd: string = process.cwd()): 
   if (phones.length > 0 && relay !== undefined) throw new ConfigError(`${fw('phones')}: scheduled host-initiated syncs run on the local store; they do not combine with --relay`, 'SB_ERR_CONFIG_VALUE');
   for (const p of phones) {
     const t = p.plan.target;
-    if (t.kind === 'serial' && serial.some((x) => x.path === t.path)) {
-      throw new ConfigError(`${fw('phones')}: ${t.path} is also a phone-initiated serial link; one opener per tty`, 'SB_ERR_CONFIG_VALUE');
+    if (t.kind !== 'serial') continue;
+    const pattern = serialPattern(t.path);
+    const clash = serial.find((x) => x.path === t.path || (pattern !== undefined && dirname(x.path) === pattern.dir && pattern.match.test(basename(x.path))));
+    if (clash !== undefined) {
+      throw new ConfigError(`${fw('phones')}: ${clash.path} is also a phone-initiated serial link; one opener per tty`, 'SB_ERR_CONFIG_VALUE');
     }
   }
   return { dataDir, obexTcp, http, serial, bluetooth, relay, logLevel: level as LogLevel, httpAuth, obexAuth, conflictPolicy, sessionTimeoutMs: timeout * 1000, phones, bluetoothRequirePairing: requirePairing, web };

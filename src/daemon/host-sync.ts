@@ -65,7 +65,16 @@ export interface HostSyncRequest {
   /** 0xC3 answers to the SAN taken as "dialog on screen, ask again": attempts and delay. Default: the profile's dialogRetry. */
   readonly forbiddenRetry?: { readonly attempts: number; readonly delayMs: number };
   readonly log: Logger;
+  /** Told as the phone gets through the steps before its session (the live page shows them). */
+  readonly onStage?: (stage: HostSyncStage) => void;
 }
+
+/** Steps of a host-initiated sync before the phone's SyncML session. */
+export type HostSyncStage =
+  | { readonly stage: 'connected' }
+  /** 0xC3 to the SAN: a dialog on the phone's screen (asked again at `retryAt`). */
+  | { readonly stage: 'san-forbidden'; readonly attempt: number; readonly retryAt: number }
+  | { readonly stage: 'san-accepted'; readonly san: '1.2' | 'legacy' };
 
 export interface HostSyncResult {
   readonly ok: boolean;
@@ -223,10 +232,10 @@ export async function runHostSync(local: LocalEngine, link: Link, req: HostSyncR
         if (finished) return;
         switch (a.kind) {
           case 'send': stream.write(a.bytes); break;
-          case 'connected': at.connected = true; log.debug({ link: linkName, connectionId: a.connectionId, peerMaxPacket: a.peerMaxPacketLength }, 'OBEX connected'); break;
+          case 'connected': at.connected = true; req.onStage?.({ stage: 'connected' }); log.debug({ link: linkName, connectionId: a.connectionId, peerMaxPacket: a.peerMaxPacketLength }, 'OBEX connected'); break;
           case 'san-fallback': log.info({ link: linkName, obexResponse: hex(a.response) }, `the phone refused the 1.2 SAN (${hex(a.response)}); sending the 1.1 form`); break;
-          case 'san-forbidden': log.warn({ link: linkName, attempt: a.attempt }, `the phone answered the SAN 0xC3 Forbidden (a dialog on its screen?); asking again in ${Math.round((a.retryAt - Date.now()) / 1000)} s`); break;
-          case 'san-accepted': at.sanAccepted = true; san = a.version; log.info({ link: linkName, san: a.version }, `the phone took the ${a.version === '1.2' ? '1.2' : '1.1'} SAN`); break;
+          case 'san-forbidden': req.onStage?.({ stage: 'san-forbidden', attempt: a.attempt, retryAt: a.retryAt }); log.warn({ link: linkName, attempt: a.attempt }, `the phone answered the SAN 0xC3 Forbidden (a dialog on its screen?); asking again in ${Math.round((a.retryAt - Date.now()) / 1000)} s`); break;
+          case 'san-accepted': at.sanAccepted = true; san = a.version; req.onStage?.({ stage: 'san-accepted', san: a.version }); log.info({ link: linkName, san: a.version }, `the phone took the ${a.version === '1.2' ? '1.2' : '1.1'} SAN`); break;
           case 'phone-message': onPhoneMessage(a.body, a.type); break;
           case 'done': finish(undefined); break;
           case 'error': finish(explain(a.stage, a.error, at, { profile, stores: storeNames, link })); break;

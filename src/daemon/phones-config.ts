@@ -55,6 +55,25 @@ export function syncTarget(o: { readonly obexTcp?: string; readonly serial?: str
   return { kind: 'bluetooth', address: address.toUpperCase(), ...(o.adapter === undefined ? {} : { adapter: o.adapter }) };
 }
 
+/**
+ * A `phones` serial path whose last segment has `*` or `?` (`/dev/syncml-bridge/*`,
+ * `/dev/serial/by-id/usb-Nokia*`): every port of that directory whose name matches is a phone
+ * of its own. Undefined for a plain path. Wildcards elsewhere in the path are refused.
+ */
+export function serialPattern(path: string): { readonly dir: string; readonly match: RegExp } | undefined {
+  const slash = path.lastIndexOf('/');
+  const dir = path.slice(0, slash) || '/';
+  const last = path.slice(slash + 1);
+  if (!/[*?]/.test(last)) {
+    if (/[*?]/.test(dir)) throw new ConfigError(`serial: '${path}': wildcards only in the last part of the path`, 'SB_ERR_CONFIG_VALUE');
+    return undefined;
+  }
+  if (/[*?]/.test(dir)) throw new ConfigError(`serial: '${path}': wildcards only in the last part of the path`, 'SB_ERR_CONFIG_VALUE');
+  if (!path.startsWith('/')) throw new ConfigError(`serial: '${path}' is not an absolute path`, 'SB_ERR_CONFIG_VALUE');
+  const re = last.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]');
+  return { dir, match: new RegExp(`^${re}$`) };
+}
+
 /** What one host-initiated sync is asked to do (the command's options, checked). */
 export interface HostSyncPlan {
   readonly target: SyncTarget;
@@ -114,6 +133,13 @@ export function parsePhones(value: unknown, where: string, auth: AuthPolicy): Sc
       });
     } catch (err) {
       throw new ConfigError(`${w}: ${(err as Error).message.replace('--obex-tcp', 'obexTcp').replace('--serial', 'serial').replace('--bluetooth', 'bluetooth')}`, 'SB_ERR_CONFIG_VALUE', { cause: err });
+    }
+    if (target.kind === 'serial') {
+      try {
+        serialPattern(target.path);
+      } catch (err) {
+        throw new ConfigError(`${w}.${(err as Error).message}`, 'SB_ERR_CONFIG_VALUE', { cause: err });
+      }
     }
     const stores = p.stores === undefined ? undefined : (Array.isArray(p.stores) ? p.stores : [p.stores]).map((s, j) => str(s, `${w}.stores[${j}]`));
     for (const s of stores ?? []) {

@@ -203,6 +203,8 @@ export async function serve(cfg: DaemonConfig, io: ServeIo): Promise<number> {
         };
         try {
           scheduler = new PhoneScheduler(local, cfg.phones, io.log, bt);
+          const ui = web;
+          if (ui !== undefined) scheduler.onEvent((e) => ui.publishPhone(e));
         } catch (err) {
           local.close();
           await Promise.all([...listeners.map((l) => l.close()), http?.close(), web?.close()]);

@@ -19,7 +19,7 @@ import { openTtyLink } from '../transport/tty.js';
 import type { Link } from '../transport/link.js';
 import type { BluetoothLinks } from '../transport/bluetooth.js';
 import { storeKindOption } from './export-cmd.js';
-import { runHostSync, storeUri, summaryLines, type HostSyncResult } from './host-sync.js';
+import { runHostSync, storeUri, summaryLines, type HostSyncResult, type HostSyncStage } from './host-sync.js';
 import { HOST_SYNC_MODES, syncTarget, type HostSyncMode, type HostSyncPlan, type SyncTarget } from './phones-config.js';
 import { LocalEngine } from './local-engine.js';
 
@@ -144,7 +144,7 @@ export async function openSyncLink(target: SyncTarget, set: ProfileSet, profileN
  * Open the link, settle the profile, run the session: the one path of `sync` and of the daemon's
  * scheduled syncs. Transport failures (no such tty, AT errors, Bluetooth, TCP) throw.
  */
-export async function hostSyncOnce(local: LocalEngine, plan: HostSyncPlan, log: Logger, bluetooth?: BluetoothLinks, signal?: AbortSignal): Promise<HostSyncResult> {
+export async function hostSyncOnce(local: LocalEngine, plan: HostSyncPlan, log: Logger, bluetooth?: BluetoothLinks, signal?: AbortSignal, onStage?: (stage: HostSyncStage) => void): Promise<HostSyncResult> {
   const opened = await openSyncLink(plan.target, local.profiles, plan.profile, log, bluetooth);
   // Aborting (the daemon stops) cuts the link: the session ends unfinished, anchors unchanged.
   const cut = (): void => void opened.link.stream.destroy();
@@ -155,6 +155,7 @@ export async function hostSyncOnce(local: LocalEngine, plan: HostSyncPlan, log: 
     if (!profile.supported) throw new BridgeError(`profile ${profile.name}: this phone cannot sync over OBEX: ${profile.unsupportedReason ?? 'not supported'}`, 'SB_ERR_SYNC_UNSUPPORTED');
     return await runHostSync(local, opened.link, {
       profile, kinds: syncKinds(profile, plan.stores), mode: plan.mode, auth: plan.auth, user: plan.user, log,
+      ...(onStage === undefined ? {} : { onStage }),
       ...(plan.backup === undefined ? {} : { backup: plan.backup }),
       ...(plan.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: plan.requestTimeoutMs }),
     });

@@ -31,6 +31,7 @@ import { BridgeMetrics } from './metrics.js';
 import { safeName } from './backup.js';
 import type { WebClients } from './config.js';
 import type { DaemonEvent, EngineListenerContext, LocalEngine } from './local-engine.js';
+import type { PhoneEvent } from './phones.js';
 
 
 export interface WebOptions {
@@ -211,6 +212,18 @@ export class WebUi {
       .reverse()
       .slice(0, MAX_BACKUPS_PER_DEVICE)
       .map((id) => ({ id, files: this.#filesOf([dirName, id]) }));
+  }
+
+  /**
+   * A scheduled phone's attempt, step or outcome (phones.ts) as `phone:attempt`, `phone:stage`,
+   * `phone:result` or `phone:gone`: what the page shows before a session exists, and for a phone
+   * that never gets that far.
+   */
+  publishPhone(e: PhoneEvent): void {
+    const { type, link, ...payload } = e;
+    const device = e.type === 'result' && e.device !== null ? e.device : undefined;
+    const flat = e.type === 'stage' ? { phone: e.phone, ...e.stage, ...(e.stage.stage === 'san-forbidden' ? { retryAt: new Date(e.stage.retryAt).toISOString() } : {}) } : payload;
+    this.feed.publish(makeFeedEvent(`phone:${type}`, { link, ...(device === undefined ? {} : { device }) }, flat));
   }
 
   async close(): Promise<void> {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConfigError } from '../../src/errors.js';
 import { resolveConfig } from '../../src/daemon/config.js';
-import { parsePhones } from '../../src/daemon/phones-config.js';
+import { parsePhones, serialPattern } from '../../src/daemon/phones-config.js';
 import { ROOT } from '../helpers/cli.js';
 import { copyPeers, fnSet, freePort, genVcards, normalisedFn, requireSyncEvolution, run, type PeersCopy } from '../helpers/syncevo.js';
 import { BridgeDaemon, PhoneServer, PtyPair } from '../helpers/vphone.js';
@@ -35,6 +35,7 @@ test('phones setting: defaults, and every bad value named', () => {
     [{ bluetooth: 'nope', every: 60 }, /phones\[0\]: bluetooth: 'nope' is not a Bluetooth address/],
     [{ obexTcp: 'host', every: 60 }, /phones\[0\]: obexTcp/],
     [{ serial: '/dev/a', every: 60, backup: '../x' }, /phones\[0\]\.backup: '\.\.\/x' is not a backup name/],
+    [{ serial: '/dev/*/ttyACM0', onAppear: true }, /phones\[0\]\.serial: '\/dev\/\*\/ttyACM0': wildcards only in the last part of the path/],
   ];
   for (const [phone, message] of bad) assert.throws(() => parsePhones([phone], 'phones', 'none'), (e: unknown) => e instanceof ConfigError && message.test(e.message), JSON.stringify(phone));
   assert.throws(() => parsePhones([{ serial: '/dev/a', every: 60 }, { serial: '/dev/a', every: 60 }], 'phones', 'none'), /a second phone named 'serial:\/dev\/a'/);
@@ -49,6 +50,10 @@ test('phones setting in the config file: not with --relay, not on a port that is
     assert.equal(resolveConfig({ config: file }, dir).phones.length, 1);
     assert.throws(() => resolveConfig({ config: file, relay: 'passthrough', upstream: 'http://127.0.0.1:1/x' }, dir), /phones: .*do not combine with --relay/);
     assert.throws(() => resolveConfig({ config: file, serial: ['/dev/ttyACM0'] }, dir), /\/dev\/ttyACM0 is also a phone-initiated serial link/);
+    // a wildcard phone covers every port it matches
+    writeFileSync(file, JSON.stringify({ phones: [{ serial: '/dev/syncml-bridge/ttyACM*', onAppear: true }] }));
+    assert.throws(() => resolveConfig({ config: file, serial: ['/dev/syncml-bridge/ttyACM3'] }, dir), /\/dev\/syncml-bridge\/ttyACM3 is also a phone-initiated serial link/);
+    assert.equal(resolveConfig({ config: file, serial: ['/dev/syncml-bridge/ircomm0'] }, dir).serial.length, 1);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -135,4 +140,15 @@ test('serve syncs configured phones when they appear: a cable plugged in later (
   assert.equal(stored.length, 100);
   assert.deepEqual(stored, fnSet(wifiData));
   assert.equal(await d.stop(), 0);
+});
+
+test('serialPattern: * and ? in the last part only, everything else literal', () => {
+  assert.equal(serialPattern('/dev/ttyACM0'), undefined);
+  const p = serialPattern('/dev/serial/by-id/usb-Nokia_6230i*-if0?')!;
+  assert.equal(p.dir, '/dev/serial/by-id');
+  assert.equal(p.match.test('usb-Nokia_6230i_123-if01'), true);
+  assert.equal(p.match.test('usb-Nokia_6230i_123-if012'), false);
+  assert.equal(p.match.test('usb-Nokia-6230i_123-if01'), false);
+  assert.equal(serialPattern('/dev/a.b*')!.match.test('aXb1'), false, 'a dot is a dot');
+  assert.throws(() => serialPattern('/dev/*/x'), /wildcards only in the last part/);
 });

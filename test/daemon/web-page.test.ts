@@ -1,9 +1,11 @@
-// The kiosk page in headless Chromium (Debian's package, through playwright-core): the daemon
-// syncs a phone that comes into reach (vphone phone-server, SyncEvolution holding 200 contacts,
-// `phones` config with backup), the page open before it shows every progress state the feed
-// publishes, ends with the result and a download link whose file holds the phone's contacts, and
-// a screenshot is saved to test/out/. Another program's WebSocket subscription to the same feed
-// and /metrics are checked alongside.
+// The kiosk page in headless Chromium (Debian's package, through playwright-core). The daemon
+// watches every port matching `ports/port-*` (as it would /dev/syncml-bridge/*, the udev rule's
+// links); a cable is plugged in (a socat pty, vphone phone-server answering AT*EOBEX behind it,
+// SyncEvolution holding 200 contacts) and a second port whose phone never answers. The page, open
+// before, shows every progress state the feed publishes, ends with the result and a download link
+// whose file holds the phone's contacts, and says what went wrong on the silent port; a screenshot
+// is saved to test/out/. Another program's WebSocket subscription to the same feed and /metrics
+// are checked alongside.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,7 +15,8 @@ import type { Browser } from 'playwright-core';
 import { ROOT } from '../helpers/cli.js';
 import { launchChromium } from '../helpers/chromium.js';
 import { copyPeers, fnSet, freePort, genVcards, normalisedFn, requireSyncEvolution, type PeersCopy } from '../helpers/syncevo.js';
-import { BridgeDaemon, PhoneServer } from '../helpers/vphone.js';
+import { symlinkSync } from 'node:fs';
+import { BridgeDaemon, PhoneServer, PtyPair } from '../helpers/vphone.js';
 
 let copy: PeersCopy;
 let browser: Browser | undefined;
@@ -37,16 +40,16 @@ function vcfFns(text: string): string[] {
   return text.split(/(?=BEGIN:VCARD)/).filter((c) => c.startsWith('BEGIN:VCARD')).map((c) => normalisedFn(c) ?? '').sort();
 }
 
-test('kiosk page: a phone coming into reach is synced live, with progress, result and a working backup download', { timeout: 420_000 }, async () => {
+test('kiosk page: a cable plugged into any watched port is synced live, with progress, result, a working backup download, and a silent port explained', { timeout: 420_000 }, async () => {
   const dir = join(copy.dir, 'kiosk');
   mkdirSync(dir, { recursive: true });
   const dataDir = join(dir, 'var');
-  const tcpPort = await freePort();
+  const ports = join(dir, 'ports');
   const httpPort = await freePort();
   const cfg = join(dir, 'config.json');
   writeFileSync(cfg, JSON.stringify({
     dataDir,
-    phones: [{ name: 'counter', obexTcp: `127.0.0.1:${tcpPort}`, onAppear: true, poll: 1, backup: true, stores: ['contacts'] }],
+    phones: [{ name: 'counter', serial: `${ports}/port-*`, profile: 'sonyericsson', onAppear: true, poll: 0.5, backup: true, stores: ['contacts'] }],
   }));
   const d = await BridgeDaemon.start(ROOT, ['--config', cfg, '--obex-tcp', `127.0.0.1:${await freePort()}`, '--http', `127.0.0.1:${httpPort}`, '--log-level', 'info']);
   cleanups.push(() => d.stop());
@@ -81,21 +84,34 @@ test('kiosk page: a phone coming into reach is synced live, with progress, resul
     new MutationObserver(note).observe(document.body, { childList: true, subtree: true, attributes: true });
   })()`);
 
-  // the phone comes into reach; its messages are phone-sized (16 KB), so the 200 contacts come
-  // in many messages and the bar moves
+  // the cable is plugged in; the phone's messages are phone-sized (16 KB), so the 200 contacts
+  // come in many messages and the bar moves
   const phoneData = join(dir, 'phone-data');
   mkdirSync(phoneData);
   await genVcards(copy, phoneData, 200, 51);
-  const phone = await PhoneServer.start({ vphonePy: join(copy.peers, 'vphone/vphone.py'), peers: copy.peers, dir, name: 'counter', phoneData, link: 'tcp', deviceId: 'sb-kiosk-phone', env: ['SYNCEVO_MAXMSGSIZE=16000'], extra: ['--listen', `127.0.0.1:${tcpPort}`] }, await freePort());
+  const cableDir = join(dir, 'cable');
+  mkdirSync(cableDir);
+  const cable = await PtyPair.start(cableDir);
+  cleanups.push(() => cable.stop());
+  const phone = await PhoneServer.start({ vphonePy: join(copy.peers, 'vphone/vphone.py'), peers: copy.peers, dir, name: 'counter', phoneData, link: { serial: cable.b }, deviceId: 'sb-kiosk-phone', env: ['SYNCEVO_MAXMSGSIZE=16000'] }, await freePort());
   cleanups.push(() => phone.stop());
+  mkdirSync(ports);
+  symlinkSync(cable.a, join(ports, 'port-a'));
+  // and a port whose phone never answers
+  const deadDir = join(dir, 'dead');
+  mkdirSync(deadDir);
+  const dead = await PtyPair.start(deadDir);
+  cleanups.push(() => dead.stop());
+  symlinkSync(dead.a, join(ports, 'port-b'));
 
   // while it runs: a card in "Now" with the phone's contacts bar
   await page.waitForSelector('#active .session[data-state="running"] .bar[data-kind="contacts"]', { timeout: 240_000 });
   const done = await page.waitForSelector('#recent .session[data-state="ok"]', { timeout: 240_000 });
   assert.match((await done.textContent()) ?? '', /Contacts slow: phone → bridge \+200 ~0 -0, bridge → phone \+0 ~0 -0/);
-  const link = await page.waitForSelector('#recent .session a.download[data-kind="contacts"]', { timeout: 30_000 });
+  // (a locator, not a handle: the page redraws its cards on every event)
+  const link = page.locator('#recent .session a.download[data-kind="contacts"]').first();
+  await link.waitFor({ timeout: 30_000 });
   mkdirSync(join(ROOT, 'test/out'), { recursive: true });
-  await page.screenshot({ path: join(ROOT, 'test/out/kiosk-page.png'), fullPage: true });
 
   // every progress state the feed published was shown, ending at 200 of 200
   const fromFeed = events.filter((e) => e.channel === 'session:progress').map((e) => ({ kind: String(e.datastore), direction: String(e.direction), done: Number(e.done), expected: e.expected as number | null }));
@@ -106,11 +122,17 @@ test('kiosk page: a phone coming into reach is synced live, with progress, resul
   for (const p of fromFeed) assert.ok(seen.includes(key(p)), `page showed ${key(p)} (saw ${seen.join(' ')})`);
   assert.equal(await page.textContent('#recent .session[data-state="ok"] .bar[data-kind="contacts"][data-direction="from-client"] .count'), '200 of 200');
   const channels = new Set(events.map((e) => e.channel));
-  for (const c of ['feed:live', 'session:start', 'device:seen', 'datastore:alert', 'session:progress', 'session:end', 'backup:written']) assert.ok(channels.has(c), `feed has ${c}: ${[...channels].join(' ')}`);
+  for (const c of ['feed:live', 'phone:attempt', 'phone:stage', 'phone:result', 'session:start', 'device:seen', 'datastore:alert', 'session:progress', 'session:end', 'backup:written']) assert.ok(channels.has(c), `feed has ${c}: ${[...channels].join(' ')}`);
   const start = events.find((e) => e.channel === 'session:start')!;
   const end = events.find((e) => e.channel === 'session:end')!;
   assert.equal(start.session, end.session, 'one session key from start to end');
   assert.equal(start.device, 'sb-kiosk-phone');
+
+  // the silent port: the page says so, in words
+  const silent = await page.waitForSelector(`#phones li[data-phone="counter ${ports}/port-b"][data-state="failed"]`, { timeout: 60_000 });
+  assert.match((await silent.textContent()) ?? '', /failed: .*port-b: no answer to ATZ/);
+  assert.equal(await page.getAttribute(`#phones li[data-phone="counter ${ports}/port-a"]`, 'data-state'), 'ok');
+  await page.screenshot({ path: join(ROOT, 'test/out/kiosk-page.png'), fullPage: true });
 
   // the download link works and holds the phone's contacts
   const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
@@ -123,9 +145,9 @@ test('kiosk page: a phone coming into reach is synced live, with progress, resul
   assert.deepEqual(consoleErrors, []);
 
   const metrics = await (await fetch(`${base}/metrics`)).text();
-  assert.match(metrics, /syncml_bridge_sessions_total\{transport="tcp",result="ok"\} 1/);
+  assert.match(metrics, /syncml_bridge_sessions_total\{transport="serial",result="ok"\} 1/);
   assert.match(metrics, /syncml_bridge_items_total\{datastore="contacts",direction="from-client",op="add"\} 200/);
-  assert.match(metrics, /syncml_bridge_session_duration_seconds_count\{transport="tcp",result="ok"\} 1/);
+  assert.match(metrics, /syncml_bridge_session_duration_seconds_count\{transport="serial",result="ok"\} 1/);
   await page.close();
   assert.equal(await d.stop(), 0);
 });

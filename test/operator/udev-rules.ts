@@ -116,6 +116,7 @@ export interface SampleDevice {
 export interface RuleResult {
   readonly env: Record<string, string>;
   readonly tags: Set<string>;
+  readonly symlinks: string[];
   owner?: string;
   group?: string;
   mode?: string;
@@ -148,7 +149,7 @@ function substitute(value: string, dev: SampleDevice): string {
 
 /** Run the rules over one device event, as udevd would (for the keys this model covers). */
 export function applyRules(rules: readonly Rule[], dev: SampleDevice): RuleResult {
-  const result: RuleResult = { env: { ...dev.env }, tags: new Set(dev.tags ?? []) };
+  const result: RuleResult = { env: { ...dev.env }, tags: new Set(dev.tags ?? []), symlinks: [] };
   const chain = [{ subsystem: dev.subsystem, kernel: dev.kernel, driver: dev.driver, attrs: dev.attrs }, ...(dev.parents ?? [])];
   let skipTo: string | undefined;
   for (const rule of rules) {
@@ -189,6 +190,11 @@ export function applyRules(rules: readonly Rule[], dev: SampleDevice): RuleResul
           if (p.op === '=') result.tags.clear();
           if (p.op === '-=') result.tags.delete(v);
           else result.tags.add(v);
+          break;
+        case 'SYMLINK':
+          if (p.op === '=') result.symlinks.splice(0);
+          if (p.op === '-=') result.symlinks.splice(0, result.symlinks.length, ...result.symlinks.filter((l) => l !== v));
+          else result.symlinks.push(...v.split(' ').filter((l) => l !== ''));
           break;
         case 'OWNER': result.owner = v; break;
         case 'GROUP': result.group = v; break;

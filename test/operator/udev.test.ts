@@ -29,12 +29,14 @@ function assertTagged(dev: SampleDevice): void {
   assert.equal(r.env['ID_MM_DEVICE_IGNORE'], '1', dev.kernel);
   assert.ok(r.tags.has('systemd'), `${dev.kernel}: TAG systemd`);
   assert.ok((r.env['SYSTEMD_WANTS'] ?? '').split(' ').includes(WANTS(dev.kernel)), `${dev.kernel}: SYSTEMD_WANTS ${r.env['SYSTEMD_WANTS']}`);
+  assert.deepEqual(r.symlinks, [`syncml-bridge/${dev.kernel}`], `${dev.kernel}: SYMLINK`);
 }
 
 function assertUntouched(dev: SampleDevice): void {
   const r = applyRules(rules, dev);
   assert.equal(r.group, undefined, `${dev.kernel} ${dev.action}: group`);
   assert.equal(r.mode, undefined, `${dev.kernel} ${dev.action}: mode`);
+  assert.deepEqual(r.symlinks, [], `${dev.kernel} ${dev.action}: symlinks`);
   assert.equal(r.env['ID_MM_DEVICE_IGNORE'], dev.env?.['ID_MM_DEVICE_IGNORE'], `${dev.kernel}: ModemManager`);
   assert.equal(r.env['SYSTEMD_WANTS'], dev.env?.['SYSTEMD_WANTS'], `${dev.kernel}: SYSTEMD_WANTS`);
   assert.equal(r.tags.has('systemd'), (dev.tags ?? []).includes('systemd'), `${dev.kernel}: TAG`);
@@ -77,6 +79,15 @@ test('udev rules: a Nokia CDC-ACM port is tagged, owned by dialout, hidden from 
   // An earlier SYSTEMD_WANTS is kept.
   const r = applyRules(rules, { ...nokiaAcm, env: { ...nokiaAcm.env, SYSTEMD_WANTS: 'other.service' } });
   assert.equal(r.env['SYSTEMD_WANTS'], `other.service ${WANTS('ttyACM0')}`);
+});
+
+test('udev rules: with SYNCML_BRIDGE_OPENER=daemon the port is linked and tagged but starts no per-port unit (the daemon watches /dev/syncml-bridge/*)', () => {
+  const r = applyRules(rules, { ...nokiaAcm, env: { ...nokiaAcm.env, SYNCML_BRIDGE_OPENER: 'daemon' } });
+  assert.equal(r.group, 'dialout');
+  assert.equal(r.env['ID_MM_DEVICE_IGNORE'], '1');
+  assert.deepEqual(r.symlinks, ['syncml-bridge/ttyACM0']);
+  assert.ok(r.tags.has('systemd'));
+  assert.equal(r.env['SYSTEMD_WANTS'], undefined);
 });
 
 test('udev rules: IrCOMM ttys and phone-vendor ttyUSB ports are tagged', () => {
