@@ -172,7 +172,7 @@ export class ServerSession {
       return;
     }
     const d = this.#devinf;
-    if (d !== undefined) this.#profile = p.match({ devinf: { Man: d.Man ?? '', Mod: d.Mod ?? '', SwV: d.SwV ?? '', FwV: d.FwV ?? '' } });
+    if (d !== undefined) this.#profile = p.match({ devinf: { Man: d.Man ?? '', Mod: d.Mod ?? '', SwV: d.SwV ?? '', FwV: d.FwV ?? '', HwV: d.HwV ?? '' } });
   }
 
   #run(msg: SyncMLMessage, encoding: Encoding, now: number): HandleResult {
