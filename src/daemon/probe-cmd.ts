@@ -15,6 +15,7 @@
  */
 import { BridgeError, ConfigError } from '../errors.js';
 import { devinfIdentity, loadProfiles, matchProfile, normalizeAtAnswer, type MatchHit, type MatchResult, type ProfileSet } from '../quirks/index.js';
+import type { DeviceRecord } from '../ds/ports.js';
 import { probeTty, timeoutOption } from './sync-cmd.js';
 import { openDataDir } from './user-cmd.js';
 
@@ -144,7 +145,7 @@ export async function probeSerial(path: string, set: ProfileSet, timeoutMs?: num
 /** Match the DevInf the store keeps for a device. @throws BridgeError when it has none */
 export function probeDevice(dataDir: string, id: string, set: ProfileSet): ProbeJson {
   const store = openDataDir(dataDir);
-  let record;
+  let record: DeviceRecord | undefined;
   try {
     record = store.getDevice(id);
   } finally {

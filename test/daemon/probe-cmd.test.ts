@@ -7,10 +7,9 @@ import { after, describe, test, type TestContext } from 'node:test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BIN } from '../helpers/cli.js';
+import { BIN, run } from '../helpers/cli.js';
 import { startFakeModem, type FakeModem, type ModemScript } from '../helpers/fake-modem.js';
 import { createPtyPair } from '../helpers/pty.js';
-import { run } from '../helpers/syncevo.js';
 import { openStore } from '../../src/store/index.js';
 import type { ProbeJson } from '../../src/daemon/probe-cmd.js';
 
