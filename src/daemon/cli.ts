@@ -151,6 +151,18 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
       status = await syncCmd(opts, { stdout: io.stdout, log });
     });
 
+  program.command('probe')
+    .description('ask a phone who it is (AT+CGMI/CGMM on its serial port, or the DevInf the store keeps) and suggest its device profile')
+    .option('--serial <path>', 'the phone\'s AT/modem port: the AT probe, no switch to OBEX')
+    .option('--device <id>', 'a device the store knows (its SyncML id, as `devices` lists it): its stored DevInf')
+    .option('--timeout <seconds>', 'how long each AT command may wait for its answer (default 3)')
+    .option('--json', 'print JSON')
+    .addOption(dataDir())
+    .action(async (opts: import('./probe-cmd.js').ProbeCmdOptions) => {
+      const { probeCmd } = await import('./probe-cmd.js');
+      await probeCmd(opts, io);
+    });
+
   program.command('backup')
     .description('write backup files (.vcf, .ics, .txt) of a device\'s datastores now')
     .option('--device <id>', 'the device (its SyncML id, as `devices` lists it)')

@@ -13,10 +13,11 @@ import type { Logger } from 'pino';
 import { BridgeError, ConfigError } from '../errors.js';
 import { LOCAL_USER, STORE_KINDS, type StoreKind } from '../ds/ports.js';
 import type { AuthPolicy } from '../ds/types.js';
-import { matchProfile, type DeviceProfile, type ProfileSet } from '../quirks/index.js';
+import { matchProfile, type DeviceProfile, type MatchResult, type ProfileSet } from '../quirks/index.js';
 import { connectTcp } from '../transport/tcp.js';
 import { openTtyLink } from '../transport/tty.js';
-import type { Link } from '../transport/link.js';
+import type { AtDialogOptions } from '../transport/at-dialog.js';
+import type { Link, LinkInfo } from '../transport/link.js';
 import type { BluetoothLinks } from '../transport/bluetooth.js';
 import { storeKindOption } from './export-cmd.js';
 import { runHostSync, storeUri, summaryLines, type HostSyncResult, type HostSyncStage } from './host-sync.js';
@@ -79,11 +80,31 @@ function modeOption(mode: string | undefined): HostSyncMode {
   return mode as HostSyncMode;
 }
 
-function timeoutOption(t: string | undefined): number | undefined {
+/** `--timeout SECONDS` (1..3600) in ms; undefined when not given. */
+export function timeoutOption(t: string | undefined): number | undefined {
   if (t === undefined) return undefined;
   const s = Number(t);
   if (!Number.isFinite(s) || s < 1 || s > 3600) throw new ConfigError(`--timeout: '${t}' is not a number of seconds in 1..3600`, 'SB_ERR_CONFIG_VALUE');
   return Math.round(s * 1000);
+}
+
+/** What the probe-only AT dialogue learned from the phone on a tty, and the profile it points to. */
+export interface TtyProbe {
+  readonly at: NonNullable<LinkInfo['at']>;
+  readonly match: MatchResult;
+}
+
+/**
+ * Ask the phone on a tty who it is (the probe-only AT dialogue, plus any `queries`; no switch),
+ * close the port and match its AT+CGMI / AT+CGMM answers against the profiles.
+ * @throws TransportError (tty and AT codes) with the transport's hint
+ */
+export async function probeTty(path: string, set: ProfileSet, at: Pick<AtDialogOptions, 'queries' | 'probeTimeoutMs'> = {}): Promise<TtyProbe> {
+  const link = await openTtyLink({ path, at: { ...at, probe: true } });
+  await new Promise<void>((r) => { link.stream.once('close', () => r()); link.stream.destroy(); });
+  const answers = link.info.at ?? {};
+  const match = matchProfile(set, { at: { ...(answers.manufacturer === undefined ? {} : { manufacturer: answers.manufacturer }), ...(answers.model === undefined ? {} : { model: answers.model }) } });
+  return { at: answers, match };
 }
 
 /** What a phone link and its profile come to once open. */
@@ -113,12 +134,11 @@ export async function openSyncLink(target: SyncTarget, set: ProfileSet, profileN
       let why = '--profile';
       if (profile === undefined) {
         // Ask the phone who it is (no switch), then switch the way its profile says.
-        const probe = await openTtyLink({ path: target.path, at: { probe: true } });
-        await new Promise<void>((r) => { probe.stream.once('close', () => r()); probe.stream.destroy(); });
-        const m = matchProfile(set, { at: { ...(probe.info.at?.manufacturer === undefined ? {} : { manufacturer: probe.info.at.manufacturer }), ...(probe.info.at?.model === undefined ? {} : { model: probe.info.at.model }) } });
+        const probe = await probeTty(target.path, set);
+        const m = probe.match;
         profile = m.profile;
         why = `AT answers: ${m.explanation}`;
-        log.info({ link: `serial:${target.path}`, at: probe.info.at, profile: profile.name }, `profile ${profile.name} from the phone's AT answers (${m.explanation})`);
+        log.info({ link: `serial:${target.path}`, at: probe.at, profile: profile.name }, `profile ${profile.name} from the phone's AT answers (${m.explanation})`);
       }
       const sw = profile.atSwitch;
       const link = await openTtyLink({ path: target.path, ...(sw === null ? {} : { at: { switch: sw } }) });

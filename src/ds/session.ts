@@ -15,7 +15,7 @@ import {
   ALERT, MessageBuilder, make, isDevInfData, type Alert, type Command, type CommandDraft, type DevInf, type Encoding, type Item,
   type MapCommand, type Status, type Sync, type SyncHdr, type SyncMLMessage, type SyncmlVersion,
 } from '../syncml/index.js';
-import type { DeviceProfile } from '../quirks/index.js';
+import { devinfIdentity, type DeviceProfile } from '../quirks/index.js';
 import { AUTH_BASIC, AUTH_MD5, checkCred, makeChallenge, newNonce } from './auth.js';
 import { DatastoreState, type DatastoreCtx } from './datastore.js';
 import { deviceFormatFor, maxGuidSize } from './device-format.js';
@@ -172,7 +172,7 @@ export class ServerSession {
       return;
     }
     const d = this.#devinf;
-    if (d !== undefined) this.#profile = p.match({ devinf: { Man: d.Man ?? '', Mod: d.Mod ?? '', SwV: d.SwV ?? '', FwV: d.FwV ?? '' } });
+    if (d !== undefined) this.#profile = p.match({ devinf: devinfIdentity(d) });
   }
 
   #run(msg: SyncMLMessage, encoding: Encoding, now: number): HandleResult {

@@ -26,7 +26,9 @@ export {
 } from './profile.js';
 export { ProfileSet, buildProfileSet, findShadows, type ProfileSource } from './set.js';
 export {
+  DEVINF_MATCH_FIELDS,
   MATCH_KEYS,
+  devinfIdentity,
   matchProfile,
   normalizeAtAnswer,
   normalizeInput,

@@ -14,7 +14,7 @@
  *   disagree, the USB id beats the AT answer, which beats the DevInf.
  * - No match: the profile marked `fallback` (the generic GSM 07.07 phone), else the root.
  */
-import type { DeviceProfile, MatchInput } from './profile.js';
+import type { DeviceProfile, DevInfIdentity, MatchInput } from './profile.js';
 import type { ProfileSet } from './set.js';
 
 export type MatchKey = 'usb' | 'at' | 'devinf';
@@ -71,6 +71,20 @@ function dropEmpty(record: Record<string, string | undefined> | undefined, map: 
     if (v === undefined) continue;
     const n = map(v);
     if (n !== '') out[k] = n;
+  }
+  return out;
+}
+
+/** The DevInf fields profiles match on (`match.devinf`). */
+export const DEVINF_MATCH_FIELDS = ['Man', 'Mod', 'SwV', 'FwV', 'HwV'] as const satisfies readonly (keyof DevInfIdentity)[];
+
+/** The match fields of a DevInf (a decoded one, or the JSON the store keeps); other fields and non-strings are left out. */
+export function devinfIdentity(devinf: unknown): DevInfIdentity {
+  const out: DevInfIdentity = {};
+  if (devinf === null || typeof devinf !== 'object') return out;
+  for (const f of DEVINF_MATCH_FIELDS) {
+    const v = (devinf as Record<string, unknown>)[f];
+    if (typeof v === 'string') out[f] = v;
   }
   return out;
 }

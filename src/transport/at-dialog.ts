@@ -1,7 +1,8 @@
 /**
  * The AT dialogue as a pure, line-oriented state machine (no tty, no timers: time is an input).
  *
- * It runs the probe (`ATZ`, `ATE0`, `AT+CGMI`, `AT+CGMM`) and then a device profile's switch steps
+ * It runs the probe (`ATZ`, `ATE0`, `AT+CGMI`, `AT+CGMM`), then any queries (commands whose answers
+ * are only recorded, such as `AT+CGMR` or `AT*EOBEX=?`), then a device profile's switch steps
  * (protocol-notes 2.5). Feed it the bytes the phone sends and the current time; it answers with
  * actions: write a command, wait until a time (then call `tick`), done, or fail. Echoes of the
  * current command are tolerated whether `ATE0` worked or not; unsolicited result codes (`RING`,
@@ -12,6 +13,7 @@
  * back as `rest` (one LF that completes a CR-terminated result line is swallowed, even when it comes
  * in a later chunk).
  */
+import { TransportError } from '../errors.js';
 import { AT_DEFAULT_TIMEOUT_MS, AT_ERR, checkAtSwitch, type AtStep, type AtSwitch } from './at-switch.js';
 
 /** Options of one dialogue. */
@@ -20,7 +22,12 @@ export interface AtDialogOptions {
   readonly switch?: AtSwitch;
   /** Run `ATZ`, `ATE0`, `AT+CGMI`, `AT+CGMM` first. Default true. */
   readonly probe?: boolean;
-  /** Timeout of each probe command, in ms. Default 3000. */
+  /**
+   * Commands sent after the probe whose answers are only recorded (`AT+CGMR`, `AT*EOBEX=?`): an
+   * ERROR is an answer like OK; silence fails as for the probe. Each uses the probe timeout.
+   */
+  readonly queries?: readonly string[];
+  /** Timeout of each probe command and query, in ms. Default 3000. */
   readonly probeTimeoutMs?: number;
   /** Longest line accepted, in bytes. Default 512. */
   readonly maxLineBytes?: number;
@@ -38,6 +45,8 @@ export interface AtResult {
   readonly manufacturer?: string;
   /** `AT+CGMM` answer, likewise. */
   readonly model?: string;
+  /** Answer lines (information lines plus the final result) of each query, by command, in order. */
+  readonly queries: Readonly<Record<string, readonly string[]>>;
   /** Answer lines (information lines plus the final result) of each switch step; [] when skipped. */
   readonly answers: readonly (readonly string[])[];
   /** Bytes that followed the last result line: the start of the OBEX stream. Owned by the caller. */
@@ -68,6 +77,8 @@ interface Step extends AtStep {
   readonly skip?: RegExp | undefined;
   /** Probe step whose information line is recorded under this name; ERROR tolerated. */
   readonly record?: 'manufacturer' | 'model';
+  /** A query: its answer lines are recorded under its command; ERROR tolerated. */
+  readonly query?: true;
   /** Index into the profile's steps, or -1 for probe steps. */
   readonly index: number;
 }
@@ -131,6 +142,7 @@ export class AtDialog {
   #echoed = false;
   #heard = false;
   readonly #answers: string[][] = [];
+  readonly #queries: Record<string, string[]> = {};
   #manufacturer: string | undefined;
   #model: string | undefined;
   readonly #maxRest: number;
@@ -138,7 +150,7 @@ export class AtDialog {
   #restBytes = 0;
   #swallowLf = false;
 
-  /** @throws TransportError SB_ERR_AT_PROFILE when the switch is unusable */
+  /** @throws TransportError SB_ERR_AT_PROFILE when the switch or a query is unusable */
   constructor(options: AtDialogOptions = {}) {
     const probeTimeout = options.probeTimeoutMs ?? AT_DEFAULT_TIMEOUT_MS;
     const steps: Step[] = [];
@@ -147,6 +159,10 @@ export class AtDialog {
       steps.push({ send: 'ATE0', expect: ['OK'], timeoutMs: probeTimeout, index: -1 });
       steps.push({ send: 'AT+CGMI', expect: ['OK'], timeoutMs: probeTimeout, index: -1, record: 'manufacturer' });
       steps.push({ send: 'AT+CGMM', expect: ['OK'], timeoutMs: probeTimeout, index: -1, record: 'model' });
+    }
+    for (const q of options.queries ?? []) {
+      if (q.length === 0 || /[\r\n]/.test(q)) throw new TransportError(`AT query ${JSON.stringify(q)}: the command must be one non-empty line`, AT_ERR.PROFILE);
+      steps.push({ send: q, expect: ['OK'], timeoutMs: probeTimeout, index: -1, query: true });
     }
     const sw = options.switch ?? { steps: [] };
     const skips = checkAtSwitch(sw);
@@ -251,6 +267,7 @@ export class AtDialog {
     const result: AtResult = {
       ...(this.#manufacturer === undefined ? {} : { manufacturer: this.#manufacturer }),
       ...(this.#model === undefined ? {} : { model: this.#model }),
+      queries: this.#queries,
       answers: this.#answers,
       rest: concat(this.#rest, this.#restBytes),
     };
@@ -306,7 +323,7 @@ export class AtDialog {
     });
     if (expected) return this.#success(step, line, now, endedByCr);
     if (ERROR_RESULT.test(line)) {
-      if (step.record !== undefined) return this.#success(step, line, now, endedByCr);
+      if (step.record !== undefined || step.query === true) return this.#success(step, line, now, endedByCr);
       return [this.#fail(AT_ERR.ERROR, `the phone answered ${quoteLine(line)} to ${step.send}${step.index >= 0 ? ': this phone does not support this switch; check its device profile' : ''}`)];
     }
     if (OTHER_FINAL.test(line)) {
@@ -332,6 +349,7 @@ export class AtDialog {
       }
     }
     if (step.index >= 0) this.#answers[step.index] = [...this.#info, line];
+    if (step.query === true) this.#queries[step.send] = [...this.#info, line];
     this.#junk = 0;
     const last = this.#current === this.#steps.length - 1;
     const delay = step.delayAfterMs ?? 0;

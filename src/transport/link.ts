@@ -17,8 +17,11 @@ export interface LinkInfo {
   readonly peer: string;
   /** Largest OBEX packet the link carries well, if it has an opinion. */
   readonly mtu?: number;
-  /** Answers the phone gave during an AT switch (`AT+CGMI`, `AT+CGMM`), for profile matching. */
-  readonly at?: { readonly manufacturer?: string; readonly model?: string };
+  /**
+   * Answers the phone gave during an AT switch (`AT+CGMI`, `AT+CGMM`), for profile matching, and
+   * the answer lines of any queries the dialogue was asked to send (`AT+CGMR`), by command.
+   */
+  readonly at?: { readonly manufacturer?: string; readonly model?: string; readonly queries?: Readonly<Record<string, readonly string[]>> };
 }
 
 /** One open connection to one phone. Closing `stream` closes the link. */

@@ -145,7 +145,7 @@ export async function openTtyLink(options: TtyLinkOptions): Promise<Link> {
     ...(options.mtu === undefined ? {} : { mtu: options.mtu }),
     ...(at === undefined
       ? {}
-      : { at: { ...(at.manufacturer === undefined ? {} : { manufacturer: at.manufacturer }), ...(at.model === undefined ? {} : { model: at.model }) } }),
+      : { at: { ...(at.manufacturer === undefined ? {} : { manufacturer: at.manufacturer }), ...(at.model === undefined ? {} : { model: at.model }), ...(Object.keys(at.queries).length === 0 ? {} : { queries: at.queries }) } }),
   };
   return { info, stream: port };
 }

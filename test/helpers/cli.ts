@@ -1,5 +1,5 @@
 // Run the real `syncml-bridge` executable (bin/ -> dist/, built by `npm test` before the tests).
-import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { execFile, spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -16,6 +16,16 @@ export interface CliResult {
 export function runBin(args: readonly string[], input?: Uint8Array | string, cwd: string = ROOT): CliResult {
   const r = spawnSync(process.execPath, [BIN, ...args], { cwd, input: input ?? '', maxBuffer: 256 * 1024 * 1024 });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr.toString() };
+}
+
+/** Run a program, resolve with its output (never rejects: check `code`). */
+export function run(cmd: string, args: readonly string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 600_000): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolveRun) => {
+    execFile(cmd, [...args], { env: { ...process.env, ...env }, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+      const code = err === null ? 0 : typeof (err as NodeJS.ErrnoException).code === 'number' ? Number((err as NodeJS.ErrnoException).code) : 1;
+      resolveRun({ code, stdout: stdout.toString(), stderr: stderr.toString() });
+    });
+  });
 }
 
 /** Start the CLI as a long-running child. */

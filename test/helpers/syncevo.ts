@@ -2,13 +2,17 @@
 // state dir, port registry and the built shim live in a temp dir of this test run), the
 // syncevo-http-server stack, and the SyncEvolution HTTP client. Every process is stopped by
 // the scripts' own `stop` (pid files), never by name.
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { run } from './cli.js';
 import { PEERS } from './peers.js';
 import { qpDecode } from '../../src/formats/qp.js';
+
+// The peers' tests have always taken `run` from here; it lives in cli.ts, which needs no peers.
+export { run };
 
 /** Debian packages the real peers need, by the tool that is missing. */
 const NEEDED: readonly [string, string][] = [
@@ -40,16 +44,6 @@ export async function freePort(): Promise<number> {
   const port = (srv.address() as AddressInfo).port;
   await new Promise<void>((r) => srv.close(() => r()));
   return port;
-}
-
-/** Run a program, resolve with its output (never rejects: check `code`). */
-export function run(cmd: string, args: readonly string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 600_000): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolveRun) => {
-    execFile(cmd, [...args], { env: { ...process.env, ...env }, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
-      const code = err === null ? 0 : typeof (err as NodeJS.ErrnoException).code === 'number' ? Number((err as NodeJS.ErrnoException).code) : 1;
-      resolveRun({ code, stdout: stdout.toString(), stderr: stderr.toString() });
-    });
-  });
 }
 
 /** A private copy of the peers directory in a fresh temp dir. */

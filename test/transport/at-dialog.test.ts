@@ -140,6 +140,21 @@ test('probe: false sends only the switch', () => {
   assert.equal(out.result?.manufacturer, undefined);
 });
 
+test('queries after the probe: answer lines recorded by command, ERROR and +CME ERROR are answers too, then the switch', () => {
+  const queries = ['AT+CGMR', 'AT*EOBEX=?', 'AT+CPROT=?', 'AT+MODE=?'];
+  const out = simulate({ ...SE, queries }, phone({ ...PROBE, 'AT+CGMR': '\r\n+CGMR: "R1CA021"\r\n\r\nOK\r\n', 'AT*EOBEX=?': '\r\nOK\r\n', 'AT+MODE=?': '\r\n+CME ERROR: 4\r\n', 'AT*EOBEX': '\r\nCONNECT\r\n' }));
+  assert.equal(out.fail, undefined, out.fail?.message);
+  assert.deepEqual(out.writes, ['ATZ', 'ATE0', 'AT+CGMI', 'AT+CGMM', ...queries, 'AT*EOBEX']);
+  assert.deepEqual(out.result?.queries, { 'AT+CGMR': ['+CGMR: "R1CA021"', 'OK'], 'AT*EOBEX=?': ['OK'], 'AT+CPROT=?': ['ERROR'], 'AT+MODE=?': ['+CME ERROR: 4'] });
+  assert.deepEqual(out.result?.answers, [['CONNECT']]);
+});
+
+test('a query the phone does not answer fails the dialogue as silence', () => {
+  const out = simulate({ queries: ['AT+CGMR'] }, phone({ ...PROBE, 'AT+CGMR': undefined }));
+  assert.equal(out.fail?.code, AT_ERR.SILENT);
+  assert.equal(out.fail?.command, 'AT+CGMR');
+});
+
 test('bytes after CONNECT in the same chunk and during the pause are the start of OBEX', () => {
   const obex = Uint8Array.of(0xa0, 0x00, 0x07, 0x10, 0x00, 0x04, 0x00);
   const more = Uint8Array.of(0x11, 0x13);
