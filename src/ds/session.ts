@@ -525,8 +525,9 @@ export class ServerSession {
     const known = this.#o.store.getDevice(this.#device);
     const changed = known?.devinfDigest !== digest;
     this.#devinf = d;
-    this.#o.store.saveDevice({ id: this.#device, user: this.#user ?? LOCAL_USER, devinf: d, devinfDigest: digest, profile: this.#profile?.name ?? null, lastSeen: Date.now() });
+    // Match first: the stored profile is the one this DevInf selects, not the one before it.
     this.#matchProfile();
+    this.#o.store.saveDevice({ id: this.#device, user: this.#user ?? LOCAL_USER, devinf: d, devinfDigest: digest, profile: this.#profile?.name ?? null, lastSeen: Date.now() });
     for (const ds of this.#ds.values()) {
       ds.dev = deviceFormatFor(d, ds.init.clientUri, ds.ctx.kind, this.#profile, undefined);
     }

@@ -56,6 +56,8 @@ describe('the engine matches profiles on DevInf HwV', () => {
     const put = make.put([make.item({ source: './devinf12', data: DEVINF as never })], { Meta: { Type: 'application/vnd.syncml-devinf+wbxml' } });
     c.send([put, c.alert(201, undefined, 'n1')]);
     assert.equal(r.chosen.at(-1), 'acme/10-rev2');
+    // and the store records the profile this DevInf selected, not the one before it
+    assert.equal(r.store.getDevice(c.device)?.profile, 'acme/10-rev2');
   });
 
   test('the DevInf the store kept selects it in the next session', () => {
