@@ -21,6 +21,7 @@
  * `..`, encoded slashes nor a symlink planted in the data directory leads elsewhere.
  */
 import { constants as fsc, closeSync, createReadStream, fstatSync, lstatSync, openSync, readFileSync, readdirSync, type Dirent } from 'node:fs';
+import { createHmac, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse, Server } from 'node:http';
 import { isIP } from 'node:net';
 import { basename, dirname, join, relative, sep } from 'node:path';
@@ -122,6 +123,7 @@ export class WebUi {
   readonly #root: string;
   readonly #log: Logger;
   readonly #files = new Map<string, Buffer>();
+  readonly #salt = randomBytes(16);
 
   constructor(local: LocalEngine, o: WebOptions) {
     this.#local = local;
@@ -247,8 +249,16 @@ export class WebUi {
       });
   }
 
+  /**
+   * The feed's name of a session: unique like its key, but not the key itself, which routes HTTP
+   * messages into the session (`?sessionid=`) and so must not be handed to feed readers.
+   */
+  #feedSession(key: string): string {
+    return createHmac('sha256', this.#salt).update(key).digest('base64url').slice(0, 16);
+  }
+
   #onEvent(e: DaemonEvent, ctx: EngineListenerContext): void {
-    const fctx: FeedContext = { device: ctx.device, session: ctx.key, link: ctx.link };
+    const fctx: FeedContext = { device: ctx.device, session: this.#feedSession(ctx.key), link: ctx.link };
     if (e.type === 'start') {
       this.feed.publish(makeFeedEvent('session:start', fctx, { user: ctx.user ?? null, sessionId: ctx.session, transport: transportOf(ctx.link), startedAt: new Date(ctx.startedAt).toISOString() }));
       return;

@@ -4,7 +4,7 @@
 // cross-origin refusal. Real SQLite, real HTTP listener, real WebSocket client.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
@@ -13,6 +13,7 @@ import { LocalEngine } from '../../src/daemon/local-engine.js';
 import { WebUi, isLoopback, transportOf } from '../../src/daemon/web.js';
 import type { WebClients } from '../../src/daemon/config.js';
 import { listenHttp, type HttpListener } from '../../src/transport/http-listener.js';
+import { SAMPLES } from '../helpers/peers.js';
 
 const STAMP = '2026-12-03T101500Z';
 const VCARD = 'BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Anna Berg\r\nN:Berg;Anna;;;\r\nEND:VCARD\r\n';
@@ -167,4 +168,25 @@ test('--web off: no page, state, downloads or feed; /metrics stays', async () =>
     ws.terminate();
     assert.equal(outcome, 'refused');
   });
+});
+
+test('the feed names a session by a stable id that is not its key (the key routes HTTP messages into it)', async () => {
+  const web = new WebUi(local, { dataDir: dir, log, defaultMetrics: false, pingIntervalMs: 0 });
+  try {
+    const body = readFileSync(join(SAMPLES, 'syncml12-xml/slow-001-client.xml'));
+    const r = local.handle(body, 'application/vnd.syncml+xml', { transport: 'http', link: 'http:127.0.0.1:5000', auth: 'none', respUriBase: 'http://127.0.0.1:8280/sync' });
+    const events = web.feed.backlog().filter((e) => e.channel !== 'feed:live');
+    assert.equal(events[0]?.channel, 'session:start');
+    const ids = new Set(events.map((e) => e.session));
+    assert.equal(ids.size, 1, 'one session id from start on');
+    const id = [...ids][0]!;
+    assert.match(id, /^[A-Za-z0-9_-]{16}$/);
+    assert.notEqual(id, r.session.key);
+    for (const e of events) assert.ok(!JSON.stringify(e).includes(r.session.key), `${e.channel} carries the session key`);
+    local.end(r.session, 'test over', 'http:127.0.0.1:5000');
+    const end = web.feed.backlog().find((e) => e.channel === 'session:end');
+    assert.equal(end?.session, id);
+  } finally {
+    await web.close();
+  }
 });
