@@ -5,7 +5,7 @@
  * | --- | --- | --- |
  * | `syncml_bridge_sessions_total` | counter | `transport` (tcp, serial, bluetooth, irda, http), `result` (ok, failed) |
  * | `syncml_bridge_items_total` | counter | `datastore` (contacts, calendar, tasks, notes), `direction` (from-client, to-client), `op` (add, replace, delete) |
- * | `syncml_bridge_errors_total` | counter | `kind` (auth, locked-out, refused, alert, item, session, or the daemon's own: transport, relay, ...) |
+ * | `syncml_bridge_errors_total` | counter | `kind` (auth, locked-out, refused, alert, item, session, or the daemon's own: host-sync (a scheduled phone that answered but did not sync), transport, relay, ...) |
  * | `syncml_bridge_conflicts_total` | counter | `datastore` |
  * | `syncml_bridge_session_duration_seconds` | histogram | `transport`, `result` |
  *

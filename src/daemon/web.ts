@@ -222,6 +222,8 @@ export class WebUi {
    * that never gets that far.
    */
   publishPhone(e: PhoneEvent): void {
+    // A phone that was there but did not sync (no AT answer, SAN refused, ...): an error the engine never saw.
+    if (e.type === 'result' && !e.ok && !e.absent && e.device === null) this.metrics.countError('host-sync');
     const { type, link, ...payload } = e;
     const device = e.type === 'result' && e.device !== null ? e.device : undefined;
     const flat = e.type === 'stage' ? { phone: e.phone, ...e.stage, ...(e.stage.stage === 'san-forbidden' ? { retryAt: new Date(e.stage.retryAt).toISOString() } : {}) } : payload;

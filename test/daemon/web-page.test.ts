@@ -147,6 +147,7 @@ test('kiosk page: a cable plugged into any watched port is synced live, with pro
   const metrics = await (await fetch(`${base}/metrics`)).text();
   assert.match(metrics, /syncml_bridge_sessions_total\{transport="serial",result="ok"\} 1/);
   assert.match(metrics, /syncml_bridge_items_total\{datastore="contacts",direction="from-client",op="add"\} 200/);
+  assert.match(metrics, /syncml_bridge_errors_total\{kind="host-sync"\} 1/, 'the silent port');
   assert.match(metrics, /syncml_bridge_session_duration_seconds_count\{transport="serial",result="ok"\} 1/);
   await page.close();
   assert.equal(await d.stop(), 0);
