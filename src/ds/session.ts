@@ -12,7 +12,7 @@
 import { createHash } from 'node:crypto';
 import { BridgeError, SyncmlError } from '../errors.js';
 import {
-  ALERT, MessageBuilder, make, isDevInfData, type Alert, type Command, type CommandDraft, type DevInf, type Draft, type Encoding, type Item,
+  ALERT, MessageBuilder, make, isDevInfData, type Alert, type Command, type CommandDraft, type DevInf, type Encoding, type Item,
   type MapCommand, type Status, type Sync, type SyncHdr, type SyncMLMessage, type SyncmlVersion,
 } from '../syncml/index.js';
 import { devinfIdentity, type DeviceProfile } from '../quirks/index.js';
@@ -573,7 +573,7 @@ export class ServerSession {
     const refs = { ...(it.Target === undefined ? {} : { TargetRef: [it.Target.LocURI] }), ...(it.Source === undefined ? {} : { SourceRef: [it.Source.LocURI] }) };
     const status = (code: number): void => {
       if (code !== 213) ds.received++;
-      if (sub.NoResp !== true) addItemStatus(r.out, make.status(r.msgRef, sub.CmdID, sub.cmd, code, refs), this.#profile?.perItemStatus !== false);
+      if (sub.NoResp !== true) make.addItemStatus(r.out, make.status(r.msgRef, sub.CmdID, sub.cmd, code, refs), this.#profile?.perItemStatus !== false);
     };
     let data = itemBytes(it);
     let type = it.Meta?.Type ?? cmdType;
@@ -611,27 +611,6 @@ export class ServerSession {
 }
 
 class AtomicFailed extends Error {}
-
-/**
- * Add the Status of one item of a command. `perItem` false (profile `perItemStatus`: UIQ phones
- * break on many Statuses, HRD Device/P800.php): when the Status before it answers the same
- * command with the same code, its item references join that Status instead (SyncML RepPro: a
- * Status carries any number of TargetRef/SourceRef), so a command of 50 Adds that all went in
- * is answered by one Status with 50 SourceRefs. Items of one command are handled one after
- * another, so equal neighbours are all there is to find.
- */
-function addItemStatus(out: CommandDraft[], st: Draft<Status>, perItem: boolean): void {
-  const last = out.at(-1);
-  if (!perItem && last !== undefined && last.cmd === 'Status') {
-    const prev = last as Draft<Status>;
-    if (prev.MsgRef === st.MsgRef && prev.CmdRef === st.CmdRef && prev.Cmd === st.Cmd && prev.Data === st.Data) {
-      if (st.TargetRef !== undefined) prev.TargetRef = [...(prev.TargetRef ?? []), ...st.TargetRef];
-      if (st.SourceRef !== undefined) prev.SourceRef = [...(prev.SourceRef ?? []), ...st.SourceRef];
-      return;
-    }
-  }
-  out.push(st);
-}
 
 function isFailure(code: number): boolean {
   return code >= 300 && code !== 418;
