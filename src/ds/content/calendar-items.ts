@@ -147,7 +147,10 @@ function zoneOf(dev: DeviceFormat): string {
   return dev.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
 }
 
-/** An item with `fn` applied to each date-time it holds (start, end, due, completed, RRULE until, and alarm times when `alarms`). */
+/**
+ * An item with `fn` applied to each date-time it holds: start, end, due, completed, RRULE until,
+ * the date-times of EXDATE/RDATE lines (stored form: `,`-separated), and alarm times when `alarms`.
+ */
 function mapTimes(item: CalItem, fn: (t: string) => string, alarms: boolean): CalItem {
   const out: CalItem = { ...item };
   for (const f of ['start', 'end', 'due', 'completed'] as const) {
@@ -155,6 +158,11 @@ function mapTimes(item: CalItem, fn: (t: string) => string, alarms: boolean): Ca
     if (v !== undefined) out[f] = fn(v);
   }
   if (item.rrule?.until !== undefined) out.rrule = { ...item.rrule, until: fn(item.rrule.until) };
+  out.extra = item.extra.map((raw) => {
+    if (!DATE_LISTS.has(propName(raw))) return raw;
+    const { head, value } = splitHead(raw);
+    return `${head}:${value.split(',').map((v) => (/^\d{8}T\d{6}Z?$/.test(v.trim()) ? fn(v.trim()) : v)).join(',')}`;
+  });
   if (alarms) out.alarms = item.alarms.map((a) => (a.at === undefined ? a : { ...a, at: fn(a.at) }));
   return out;
 }

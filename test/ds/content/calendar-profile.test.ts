@@ -56,6 +56,11 @@ test('times utc: floating times go out in UTC (winter and summer offsets)', () =
   const out = text(cal.render(record(summer), dev).data);
   assert.match(out, /\r\nDTSTART:20260715T080000Z\r\n/);
   assert.match(out, /\r\nRRULE:D1 20260720T080000Z\r\n/);
+  // EXDATEs go with the start, or the phone would not skip the right occurrence.
+  const ex = cal.normalise(event('SUMMARY:E', 'DTSTART:20260715T090000Z', 'RRULE:FREQ=DAILY;COUNT=5', 'EXDATE:20260716T090000Z,20260717T090000Z'), 'text/calendar', V20);
+  const local = text(cal.render(record(ex), { ...V10, times: 'local' }).data);
+  assert.match(local, /\r\nEXDATE:20260716T110000;20260717T110000\r\n/);
+  assert.deepEqual(storedItem(cal.normalise(Buffer.from(local), 'text/x-vcalendar', { ...V10, times: 'local' })).extra, ['EXDATE:20260716T090000Z,20260717T090000Z']);
   // all-day events stay dates
   const day = cal.normalise(event('SUMMARY:D', 'DTSTART;VALUE=DATE:20260115', 'DTEND;VALUE=DATE:20260116'), 'text/calendar', V20);
   assert.match(text(cal.render(record(day), { ...V20, times: 'utc' }).data), /\r\nDTSTART;VALUE=DATE:20260115\r\n/);
