@@ -10,7 +10,10 @@
  * - `supportedProps`: the CTCap property names for those types (1.0/1.1 flat CTCap or 1.2 CTCap
  *   in the DataStore; devinf-query.ts ctCapsFor), upper case; undefined when the DevInf has no
  *   CTCap for them (then every property counts as supported).
- * - `charset` (profile `charset.output`), `alarmsUtc`, `fieldLimits` from the device profile.
+ * - `charset` (profile `charset.output`), `alarmsUtc`, `fieldLimits`, and the output and merge
+ *   settings `limitedFieldLengths`, `minDate` (as `YYYYMMDD`), `times`, `categoriesPrefix`,
+ *   `emailTypeInternet`, `dropEmptyProperties`, `quoteEightBit`, `foldLines`, `allDayUtcRange`
+ *   from the device profile (the content handlers apply them); `timeZone` from the engine.
  *   `fieldLimits` also takes the CTCap MaxSize (1.2 MaxSize, 1.0/1.1 Size) of each property,
  *   unless the profile says `ignoreDevInfMaxSize` (Nokias claim 256 bytes for PHOTO: SE
  *   remoterules/server/00_nokia.xml); the profile's own limits win over the DevInf's.
@@ -39,7 +42,12 @@ const FORMAT_KINDS: Readonly<Record<UriFormat, readonly StoreKind[]>> = {
 };
 
 /** Device profile settings deviceFormatFor reads. */
-export type DeviceFormatProfile = Partial<Pick<ProfileSettings, 'charset' | 'alarmsUtc' | 'fieldLimits' | 'ignoreDevInfMaxSize'>>;
+export type DeviceFormatProfile = Partial<Pick<ProfileSettings,
+  | 'charset' | 'alarmsUtc' | 'fieldLimits' | 'ignoreDevInfMaxSize' | 'limitedFieldLengths' | 'minDate' | 'times'
+  | 'categoriesPrefix' | 'emailTypeInternet' | 'dropEmptyProperties' | 'quoteEightBit' | 'foldLines' | 'allDayUtcRange'>>;
+
+/** The profile's boolean settings DeviceFormat carries under the same name. */
+const FLAGS = ['limitedFieldLengths', 'emailTypeInternet', 'dropEmptyProperties', 'quoteEightBit', 'foldLines', 'allDayUtcRange'] as const;
 
 /** The device's DataStore for a datastore URI: by SourceRef, then by kind. */
 export function deviceDataStore(devinf: DevInf | undefined, uri: string, kind: StoreKind): DataStore | undefined {
@@ -64,7 +72,8 @@ function overrideFormat(formatOverride: string | undefined, kind: StoreKind): Co
 /**
  * The DeviceFormat of one datastore of a device. `formatOverride` ('vcard21' | 'vcard30' |
  * 'vcal10' | 'ical', from `?format=`) puts that type first; a value that does not fit the kind
- * (vcard21 for a calendar) is ignored.
+ * (vcard21 for a calendar) is ignored. `timeZone` (EngineConfig.timeZone) is the zone the
+ * profile's `times: local|utc` converts in.
  */
 export function deviceFormatFor(
   devinf: DevInf | undefined,
@@ -72,6 +81,7 @@ export function deviceFormatFor(
   kind: StoreKind,
   profile?: DeviceFormatProfile,
   formatOverride?: string,
+  timeZone?: string,
 ): DeviceFormat {
   const ds = deviceDataStore(devinf, uri, kind);
   const accepts: ContentFormat[] = [];
@@ -109,6 +119,14 @@ export function deviceFormatFor(
   const charset = profile?.charset?.output;
   if (charset !== undefined) out.charset = charset;
   if (profile?.alarmsUtc !== undefined) out.alarmsUtc = profile.alarmsUtc;
+  for (const flag of FLAGS) {
+    const v = profile?.[flag];
+    if (v !== undefined) out[flag] = v;
+  }
+  if (profile?.minDate != null) out.minDate = profile.minDate.replace(/-/g, '');
+  if (profile?.times !== undefined) out.times = profile.times;
+  if (profile?.categoriesPrefix != null) out.categoriesPrefix = profile.categoriesPrefix;
+  if (timeZone !== undefined) out.timeZone = timeZone;
   if (profile?.fieldLimits !== undefined) {
     limits ??= {};
     for (const [name, n] of Object.entries(profile.fieldLimits)) limits[name.toUpperCase()] = n;

@@ -169,6 +169,32 @@ export interface DeviceFormat {
   readonly alarmsUtc?: boolean;
   /** Field length limits (device profile `fieldLimits`): property name -> max characters. */
   readonly fieldLimits?: Readonly<Record<string, number>>;
+  /**
+   * The device cuts fields to lengths it does not declare (profile `limitedFieldLengths`): a
+   * value it sends back that is the start of the stored one is the stored one, cut.
+   */
+  readonly limitedFieldLengths?: boolean;
+  /** Earliest date the device takes, `YYYYMMDD` (profile `minDate`); undefined: no limit. */
+  readonly minDate?: string;
+  /** Date-times the device takes (profile `times`): as stored, floating local time only, UTC only. */
+  readonly times?: 'as-is' | 'local' | 'utc';
+  /** IANA zone of the device's local time (the bridge's: EngineConfig.timeZone); default the host's. */
+  readonly timeZone?: string;
+  /** Prefix the device puts before each CATEGORIES value (profile `categoriesPrefix`, `X-`). */
+  readonly categoriesPrefix?: string;
+  /** Every vCard EMAIL sent gets TYPE=INTERNET (profile `emailTypeInternet`, Nokia E51). */
+  readonly emailTypeInternet?: boolean;
+  /** Properties with an empty value are not sent (profile `dropEmptyProperties`, Siemens SX1). */
+  readonly dropEmptyProperties?: boolean;
+  /**
+   * vCard 2.1 / vCalendar 1.0 / vNote values with 8-bit characters: true QP, false characters
+   * with CHARSET (profile `quoteEightBit`); undefined: the writers' default (QP).
+   */
+  readonly quoteEightBit?: boolean;
+  /** False: no line folding on output (profile `foldLines`, Motorola V3); default fold. */
+  readonly foldLines?: boolean;
+  /** vCalendar 1.0 all-day events as T000000Z..T240000Z (profile `allDayUtcRange`, UIQ). */
+  readonly allDayUtcRange?: boolean;
 }
 
 /** An incoming item, normalised for storage. */

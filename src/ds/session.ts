@@ -495,7 +495,7 @@ export class ServerSession {
     if (decision.status === 508 && devStore !== undefined) devStore = { ...devStore, lastRev: 0 };
     const version = this.#version!;
     const profile = this.#profile;
-    const dev = deviceFormatFor(this.#devinf, source, kind, profile, options.format);
+    const dev = deviceFormatFor(this.#devinf, source, kind, profile, options.format, this.#o.config.timeZone);
     const ctx: DatastoreCtx = { store, handler, config: o.config, user: this.#user!, device: this.#device, kind, version, events: this.#events, now };
     const ds = new DatastoreState(ctx, {
       clientUri: source, serverUri, mode, requested: code, alerted: alertOfMode(mode), clientNext: anchor.Next,
@@ -529,7 +529,7 @@ export class ServerSession {
     this.#matchProfile();
     this.#o.store.saveDevice({ id: this.#device, user: this.#user ?? LOCAL_USER, devinf: d, devinfDigest: digest, profile: this.#profile?.name ?? null, lastSeen: Date.now() });
     for (const ds of this.#ds.values()) {
-      ds.dev = deviceFormatFor(d, ds.init.clientUri, ds.ctx.kind, this.#profile, undefined);
+      ds.dev = deviceFormatFor(d, ds.init.clientUri, ds.ctx.kind, this.#profile, undefined, this.#o.config.timeZone);
     }
     this.#events.push({ type: 'devinf', ...(d.Man === undefined ? {} : { man: d.Man }), ...(d.Mod === undefined ? {} : { mod: d.Mod }), changed });
     return 200;
@@ -573,7 +573,7 @@ export class ServerSession {
     const refs = { ...(it.Target === undefined ? {} : { TargetRef: [it.Target.LocURI] }), ...(it.Source === undefined ? {} : { SourceRef: [it.Source.LocURI] }) };
     const status = (code: number): void => {
       if (code !== 213) ds.received++;
-      if (sub.NoResp !== true) r.out.push(make.status(r.msgRef, sub.CmdID, sub.cmd, code, refs));
+      if (sub.NoResp !== true) make.addItemStatus(r.out, make.status(r.msgRef, sub.CmdID, sub.cmd, code, refs), this.#profile?.perItemStatus !== false);
     };
     let data = itemBytes(it);
     let type = it.Meta?.Type ?? cmdType;

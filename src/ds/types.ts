@@ -33,6 +33,11 @@ export interface EngineConfig {
   readonly man: string;
   readonly mod: string;
   readonly swV: string;
+  /**
+   * IANA zone of the phones' local time, for profiles with `times: local|utc` (default: the
+   * host's zone, as PC Suite and SyncEvolution's forcelocaltime assume).
+   */
+  readonly timeZone?: string;
 }
 
 /** Everything one server session needs. */

@@ -102,15 +102,33 @@ export function parseContentLine(raw: string, defaultCharset?: string): ContentL
  * @param name property name (with any fixed parameters, e.g. `DTSTART`)
  * @param value plain value
  * @param charset charset of QP values (default UTF-8); a value it cannot hold is written in UTF-8
+ * @param quoteEightBit false: a single-line value with 8-bit characters that `charset` holds goes
+ *   out as characters with CHARSET (the caller encodes the object in `charset`); true (default): QP
  */
-export function writeProp(name: string, value: string, charset = 'UTF-8'): string {
+export function writeProp(name: string, value: string, charset = 'UTF-8', quoteEightBit = true): string {
   if (/[^\x20-\x7e]/.test(value)) {
     const text = value.replace(/\r?\n/g, '\r\n');
     const bytes = encodeText(text, charset);
     const cs = bytes === undefined ? 'UTF-8' : charset;
+    if (!quoteEightBit && bytes !== undefined && !/[\r\n]/.test(text)) return `${name};CHARSET=${cs}:${value}`;
     return `${name};ENCODING=QUOTED-PRINTABLE;CHARSET=${cs}:${encodeQp(text, bytes)}`;
   }
   return `${name}:${value}`;
+}
+
+/**
+ * True for a content line whose value is empty (`DESCRIPTION:`, `X-FOO;A=1:`): what
+ * `dropEmptyProperties` leaves out (Siemens SX1).
+ * @param line logical line
+ */
+export function isEmptyLine(line: string): boolean {
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i];
+    if (ch === '"') quoted = !quoted;
+    else if (ch === ':' && !quoted) return line.slice(i + 1).trim() === '';
+  }
+  return false;
 }
 
 /**

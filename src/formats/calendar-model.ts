@@ -170,3 +170,62 @@ export function noteMatchKey(note: Note): string {
   const head = note.summary.trim() !== '' ? note.summary : note.body.slice(0, 64);
   return `note|${normaliseText(head)}`;
 }
+
+/**
+ * Milliseconds since the epoch of a basic-format time, its fields read as UTC (a date is its
+ * midnight; a floating time is taken as if it were UTC).
+ * @param time basic-format time
+ */
+export function timeFieldsMs(time: string): number {
+  const m = TIME_RE.exec(time);
+  if (!m) throw formatError(`bad date-time: ${time.slice(0, 40)}`, 'BAD_TIME');
+  return Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0));
+}
+
+const zoneFormats = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * Offset of a time zone from UTC at an instant, in minutes (east positive), from the IANA
+ * database of the runtime (Intl), so that daylight saving time is right for every date.
+ * @param ms the instant
+ * @param zone IANA zone name (`Europe/Berlin`)
+ * @throws RangeError for an unknown zone
+ */
+export function zoneOffsetMinutes(ms: number, zone: string): number {
+  let f = zoneFormats.get(zone);
+  if (f === undefined) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
+    });
+    zoneFormats.set(zone, f);
+  }
+  const p: Record<string, number> = {};
+  for (const part of f.formatToParts(new Date(ms))) if (part.type !== 'literal') p[part.type] = Number(part.value);
+  const asUtc = Date.UTC(p.year ?? 1970, (p.month ?? 1) - 1, p.day ?? 1, p.hour ?? 0, p.minute ?? 0, p.second ?? 0);
+  return Math.round((asUtc - Math.floor(ms / 1000) * 1000) / 60_000);
+}
+
+/**
+ * A UTC time as floating local time of a zone; other forms are returned unchanged.
+ * @param time basic-format time
+ * @param zone IANA zone name
+ */
+export function utcToLocal(time: string, zone: string): string {
+  if (!time.endsWith('Z')) return time;
+  const floating = time.slice(0, -1);
+  return addMinutes(floating, zoneOffsetMinutes(timeFieldsMs(floating), zone));
+}
+
+/**
+ * A floating local time of a zone as UTC; dates and UTC times are returned unchanged. A local
+ * time that a DST change skips or repeats takes the offset in force before the change.
+ * @param time basic-format time
+ * @param zone IANA zone name
+ */
+export function localToUtc(time: string, zone: string): string {
+  if (time.length === 8 || time.endsWith('Z')) return time;
+  const fields = timeFieldsMs(time);
+  let offset = zoneOffsetMinutes(fields, zone);
+  offset = zoneOffsetMinutes(fields - offset * 60_000, zone);
+  return `${addMinutes(time, -offset)}Z`;
+}

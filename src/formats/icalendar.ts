@@ -200,13 +200,20 @@ function itemLines(item: CalItem): string[] {
   return out;
 }
 
+/** Options for {@link writeICalendar}. */
+export interface ICalendarWriteOptions {
+  /** Fold lines longer than 75 octets (default true, RFC 5545 3.1; Motorola V3: false). */
+  readonly fold?: boolean;
+}
+
 /**
- * Write items as one iCalendar 2.0 object (CRLF lines, folded).
+ * Write items as one iCalendar 2.0 object (CRLF lines, folded unless `fold` is false).
  * @param items events and todos
+ * @param opts folding
  */
-export function writeICalendar(items: readonly CalItem[]): string {
+export function writeICalendar(items: readonly CalItem[], opts: ICalendarWriteOptions = {}): string {
   const lines = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//syncml-bridge//formats//EN'];
   for (const item of items) lines.push(...itemLines(item));
   lines.push('END:VCALENDAR');
-  return `${lines.map((l) => foldLine(l)).join('\r\n')}\r\n`;
+  return `${(opts.fold === false ? lines : lines.map((l) => foldLine(l))).join('\r\n')}\r\n`;
 }

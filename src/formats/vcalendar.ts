@@ -6,21 +6,25 @@
 import {
   type CalAlarm, type CalItem, addMinutes, alarmTime, emptyItem, formatError, normaliseStatus, normaliseTime,
 } from './calendar-model.js';
-import { foldLine, parseContentLine, unfoldLines, writeProp } from './calendar-lines.js';
+import { foldLine, isEmptyLine, parseContentLine, unfoldLines, writeProp as writeProp1 } from './calendar-lines.js';
 import { parseRrule1, writeRrule1 } from './calendar-rrule.js';
 
-/** Options for {@link writeVCalendar}. */
+/**
+ * Options for {@link writeVCalendar}. Times are written as the items carry them: the content
+ * layer (src/ds/content/calendar-items.ts itemForDevice) converts them to what the device wants
+ * (UTC or local time, no dates before its minimum) before writing.
+ */
 export interface VCalendarWriteOptions {
-  /** Write every time in UTC (Sony Ericsson, UIQ). Floating times are shifted by `tzOffset`. */
-  readonly utc?: boolean;
-  /** Device offset from UTC in minutes (east positive), used to turn local times into UTC. */
-  readonly tzOffset?: number;
-  /** Write UTC times as device local time (Nokia: local time only); needs `tzOffset`. Alarms stay UTC. */
-  readonly local?: boolean;
-  /** Clamp dates before this year to its 1 January (Nokia: no dates before 1980). */
-  readonly floorYear?: number;
-  /** Charset of QP-encoded non-ASCII values (default UTF-8; Sony Ericsson: ISO-8859-1). */
+  /** All-day events as `DTSTART:<day>T000000Z` / `DTEND:<last day>T240000Z` (UIQ); default floating midnight to midnight. */
+  readonly allDayUtcRange?: boolean;
+  /** Charset of non-ASCII values (default UTF-8; Sony Ericsson: ISO-8859-1). */
   readonly charset?: string;
+  /** QP for values with 8-bit characters (default true); false: characters with CHARSET (calendar-lines writeProp). */
+  readonly quoteEightBit?: boolean;
+  /** Leave out properties with an empty value (Siemens SX1). */
+  readonly dropEmpty?: boolean;
+  /** Fold lines longer than 75 octets (default true; Motorola V3: false). */
+  readonly fold?: boolean;
 }
 
 /** Options for {@link parseVCalendar}. */
@@ -162,25 +166,11 @@ export function parseVCalendar(text: string, opts: VCalendarParseOptions = {}): 
 }
 
 /**
- * Render a time for 1.0 output.
+ * Render a time for 1.0 output (a date as its midnight).
  * @param value basic-format time
- * @param opts writer options
  */
-function out1(value: string, opts: VCalendarWriteOptions): string {
-  let v = value.length === 8 ? `${value}T000000` : value;
-  if (opts.utc && !v.endsWith('Z')) v = `${addMinutes(v, -(opts.tzOffset ?? 0))}Z`;
-  else if (!opts.utc && opts.local && opts.tzOffset !== undefined && v.endsWith('Z')) v = addMinutes(v.slice(0, -1), opts.tzOffset);
-  return clampYear(v, opts);
-}
-
-/**
- * Clamp a time to `floorYear` when it is set.
- * @param value basic-format time
- * @param opts writer options
- */
-function clampYear(value: string, opts: VCalendarWriteOptions): string {
-  if (opts.floorYear === undefined || Number(value.slice(0, 4)) >= opts.floorYear) return value;
-  return `${String(opts.floorYear).padStart(4, '0')}0101${value.slice(8)}`;
+function out1(value: string): string {
+  return value.length === 8 ? `${value}T000000` : value;
 }
 
 /**
@@ -192,48 +182,50 @@ function itemLines(item: CalItem, opts: VCalendarWriteOptions): string[] {
   const tag = item.kind === 'event' ? 'VEVENT' : 'VTODO';
   const out = [`BEGIN:${tag}`];
   const cs = opts.charset ?? 'UTF-8';
+  const q = opts.quoteEightBit !== false;
+  const writeProp = (name: string, value: string, charset: string): string => writeProp1(name, value, charset, q);
   if (item.uid !== undefined) out.push(writeProp('UID', item.uid, cs));
   out.push(writeProp('SUMMARY', item.summary, cs));
   if (item.description !== undefined) out.push(writeProp('DESCRIPTION', item.description, cs));
   if (item.location !== undefined) out.push(writeProp('LOCATION', item.location, cs));
   if (item.allDay && item.start !== undefined) {
-    const start = clampYear(item.start, opts);
-    const last = addMinutes(item.end ?? addMinutes(item.start, 24 * 60), -24 * 60);
-    if (opts.utc) {
-      out.push(`DTSTART:${start}T000000Z`, `DTEND:${clampYear(last < start ? start : last, opts)}T240000Z`);
+    const start = item.start.slice(0, 8);
+    const end = (item.end ?? addMinutes(start, 24 * 60)).slice(0, 8);
+    if (opts.allDayUtcRange === true) {
+      // UIQ (HRD Device/P800.php): the first day from T000000Z, the last day up to T240000Z.
+      const last = addMinutes(end, -24 * 60);
+      out.push(`DTSTART:${start}T000000Z`, `DTEND:${last < start ? start : last}T240000Z`);
     } else {
-      out.push(`DTSTART:${start}T000000`, `DTEND:${clampYear(item.end ?? addMinutes(item.start, 24 * 60), opts)}T000000`);
+      out.push(`DTSTART:${start}T000000`, `DTEND:${end}T000000`);
     }
   } else {
-    if (item.start !== undefined) out.push(`DTSTART:${out1(item.start, opts)}`);
-    if (item.end !== undefined) out.push(`DTEND:${out1(item.end, opts)}`);
+    if (item.start !== undefined) out.push(`DTSTART:${out1(item.start)}`);
+    if (item.end !== undefined) out.push(`DTEND:${out1(item.end)}`);
   }
-  if (item.due !== undefined) out.push(`DUE:${out1(item.due, opts)}`);
-  if (item.rrule) out.push(`RRULE:${writeRrule1(item.rrule.until === undefined ? item.rrule : { ...item.rrule, until: out1(item.rrule.until, opts) })}`);
+  if (item.due !== undefined) out.push(`DUE:${out1(item.due)}`);
+  if (item.rrule) out.push(`RRULE:${writeRrule1(item.rrule.until === undefined ? item.rrule : { ...item.rrule, until: out1(item.rrule.until) })}`);
   if (item.categories.length > 0) out.push(writeProp('CATEGORIES', item.categories.map((c) => c.replace(/;/g, '\\;')).join(';'), cs));
   if (item.status !== undefined) out.push(`STATUS:${item.status === 'NEEDS-ACTION' ? 'NEEDS ACTION' : item.status}`);
   if (item.priority !== undefined) out.push(`PRIORITY:${item.priority}`);
-  if (item.completed !== undefined) out.push(`COMPLETED:${out1(item.completed, opts)}`);
+  if (item.completed !== undefined) out.push(`COMPLETED:${out1(item.completed)}`);
   for (const alarm of item.alarms) {
     const at = alarmTime(item, alarm);
     if (at === undefined) continue;
-    // Nokia and Sony Ericsson take alarms in UTC only: shift local times when the offset is known.
-    const utcAt = at.endsWith('Z') || opts.tzOffset === undefined ? at : `${addMinutes(at, -opts.tzOffset)}Z`;
-    if (alarm.action === 'display') out.push(writeProp('DALARM', `${utcAt};;;${(alarm.description ?? '').replace(/;/g, '\\;')}`, cs));
-    else out.push(`AALARM:${utcAt};;;`);
+    if (alarm.action === 'display') out.push(writeProp('DALARM', `${at};;;${(alarm.description ?? '').replace(/;/g, '\\;')}`, cs));
+    else out.push(`AALARM:${at};;;`);
   }
   out.push(...item.extra, `END:${tag}`);
-  return out;
+  return opts.dropEmpty === true ? out.filter((l) => !isEmptyLine(l)) : out;
 }
 
 /**
  * Write items as one vCalendar 1.0 object (CRLF lines, folded).
  * @param items events and todos
- * @param opts UTC and offset options
+ * @param opts all-day form, charset, QP, empty properties, folding
  */
 export function writeVCalendar(items: readonly CalItem[], opts: VCalendarWriteOptions = {}): string {
   const lines = ['BEGIN:VCALENDAR', 'VERSION:1.0'];
   for (const item of items) lines.push(...itemLines(item, opts));
   lines.push('END:VCALENDAR');
-  return `${lines.map(foldLine).join('\r\n')}\r\n`;
+  return `${(opts.fold === false ? lines : lines.map(foldLine)).join('\r\n')}\r\n`;
 }

@@ -48,8 +48,17 @@ export interface WriteVCardOptions {
   readonly charset?: string;
   /** Longest physical line (default 75). */
   readonly foldAt?: number;
-  /** 2.1: QP-encode non-ASCII and long values (`auto`, default) or never (newlines still use QP). */
-  readonly qp?: 'auto' | 'never';
+  /**
+   * 2.1: QP-encode values holding 8-bit characters (default true). False: such values go out as
+   * characters with CHARSET (encode the result in `charset`); multi-line values still use QP,
+   * which is the only way 2.1 carries a line break.
+   */
+  readonly quoteEightBit?: boolean;
+  /**
+   * Fold long lines (default true): 3.0 CRLF+space folding, 2.1 QP soft breaks for long values
+   * and BASE64 on indented lines. False: every property on one physical line (Motorola V3).
+   */
+  readonly fold?: boolean;
   /** Drop properties with an empty value (Siemens SX1 crashes on them). */
   readonly dropEmpty?: boolean;
   /** Add TYPE INTERNET to EMAIL when missing (Nokia E51 hides such addresses). */
@@ -211,21 +220,24 @@ function paramsFor(prop: VCardProperty, v30: boolean, opts: WriteVCardOptions): 
 
 function writeProperty(prop: VCardProperty, v30: boolean, opts: WriteVCardOptions): string {
   const foldAt = opts.foldAt ?? 75;
+  const fold = opts.fold !== false;
+  const folded = (line: string): string => (fold ? foldLine(line, foldAt) : line);
   const head = `${prop.group === undefined ? '' : `${prop.group}.`}${prop.name}${paramsFor(prop, v30, opts)}`;
   if (prop.data !== undefined) {
     const b64 = Buffer.from(prop.data).toString('base64');
-    if (v30) return foldLine(`${head};ENCODING=b:${b64}`, foldAt);
+    if (v30) return folded(`${head};ENCODING=b:${b64}`);
+    if (!fold) return `${head};ENCODING=BASE64:${b64}\r\n`;
     const chunks = b64.match(new RegExp(`.{1,${Math.max(foldAt - 4, 8)}}`, 'g')) ?? [''];
     return `${head};ENCODING=BASE64:\r\n${chunks.map((c) => `    ${c}`).join('\r\n')}\r\n`;
   }
   const values = prop.values.length > 0 ? prop.values : [prop.value];
   if (v30) {
     const text = STRUCTURED.has(prop.name) ? values.map((v) => escape30(v, '')).join(';') : escape30(values[0] ?? '', prop.name);
-    return foldLine(`${head}:${text}`, foldAt);
+    return folded(`${head}:${text}`);
   }
   const text = STRUCTURED.has(prop.name) ? values.map((v) => v.replace(/;/g, '\\;')).join(';') : (values[0] ?? '');
   const ascii = isAscii(text);
-  const wantQp = /[\r\n]/.test(text) || (opts.qp !== 'never' && (!ascii || head.length + 1 + text.length > foldAt));
+  const wantQp = /[\r\n]/.test(text) || (!ascii && opts.quoteEightBit !== false) || (fold && head.length + 1 + text.length > foldAt);
   let charset = opts.charset ?? 'UTF-8';
   let fallback = false;
   if (!ascii && encodeText(text, charset) === undefined) {
@@ -237,13 +249,13 @@ function writeProperty(prop: VCardProperty, v30: boolean, opts: WriteVCardOption
   if (!wantQp && !fallback) return `${head}${cs}:${text}`;
   const bytes = encodeText(text.replace(/\n/g, '\r\n'), charset) ?? new TextEncoder().encode(text);
   const lead = `${head}${cs};ENCODING=QUOTED-PRINTABLE:`;
-  return lead + qpEncode(bytes, foldAt + 1, lead.length);
+  return lead + qpEncode(bytes, fold ? foldAt + 1 : Infinity, lead.length);
 }
 
 /**
  * Write a vCard in the given version, CRLF line ends. 2.1: QP for non-ASCII/long/multi-line
  * values with CHARSET, `ENCODING=BASE64`, bare TYPE values. 3.0: escaping, `ENCODING=b`,
- * `TYPE=` lists, CRLF+space folding. Non-ASCII 2.1 values written without QP (`qp: 'never'`)
+ * `TYPE=` lists, CRLF+space folding. Non-ASCII 2.1 values written without QP (`quoteEightBit: false`)
  * are left as characters: encode the result in `opts.charset`.
  */
 export function writeVCard(card: VCard, version: '2.1' | '3.0', opts: WriteVCardOptions = {}): string {

@@ -3,7 +3,7 @@
  * and text/plain (the first line is the summary) to and from the neutral {@link Note}.
  */
 import { type Note, formatError } from './calendar-model.js';
-import { foldLine, parseContentLine, unfoldLines, writeProp, MAX_OBJECT } from './calendar-lines.js';
+import { foldLine, isEmptyLine, parseContentLine, unfoldLines, writeProp, MAX_OBJECT } from './calendar-lines.js';
 
 /** Note content types understood here. */
 export type NoteType = 'text/x-vnote' | 'text/plain';
@@ -12,6 +12,16 @@ export type NoteType = 'text/x-vnote' | 'text/plain';
 export interface NoteCharsetOptions {
   /** Parse: charset of QP values without CHARSET (default UTF-8, else Latin-1). Write: charset of QP values (default UTF-8). */
   readonly charset?: string;
+}
+
+/** Options of {@link writeNote} for vNote output (device profile settings). */
+export interface NoteWriteOptions extends NoteCharsetOptions {
+  /** QP for values with 8-bit characters (default true); false: characters with CHARSET. */
+  readonly quoteEightBit?: boolean;
+  /** Leave out properties with an empty value (Siemens SX1). */
+  readonly dropEmpty?: boolean;
+  /** Fold lines longer than 75 octets (default true). */
+  readonly fold?: boolean;
 }
 
 /**
@@ -64,9 +74,9 @@ function esc(value: string): string {
  * Write a note in a given type.
  * @param note the note
  * @param type `text/x-vnote` or `text/plain`
- * @param opts charset of QP values (vNote)
+ * @param opts charset of QP values, QP of 8-bit values, empty properties, folding (vNote)
  */
-export function writeNote(note: Note, type: NoteType, opts: NoteCharsetOptions = {}): string {
+export function writeNote(note: Note, type: NoteType, opts: NoteWriteOptions = {}): string {
   if (type === 'text/plain') {
     const first = note.body.split('\n')[0] ?? '';
     if (note.summary === '' || first.trim() === note.summary.trim()) return note.body;
@@ -76,9 +86,10 @@ export function writeNote(note: Note, type: NoteType, opts: NoteCharsetOptions =
   const lines = ['BEGIN:VNOTE', 'VERSION:1.1'];
   // Multi-line bodies go out as QP (what Nokia and Sony Ericsson send); single lines stay plain.
   const cs = opts.charset ?? 'UTF-8';
-  lines.push(writeProp('BODY', esc(note.body), cs));
-  lines.push(writeProp('SUMMARY', esc(note.summary), cs));
-  if (note.categories.length > 0) lines.push(writeProp('CATEGORIES', note.categories.map(esc).join(','), cs));
+  const q = opts.quoteEightBit !== false;
+  const props = [writeProp('BODY', esc(note.body), cs, q), writeProp('SUMMARY', esc(note.summary), cs, q)];
+  if (note.categories.length > 0) props.push(writeProp('CATEGORIES', note.categories.map(esc).join(','), cs, q));
+  lines.push(...(opts.dropEmpty === true ? props.filter((l) => !isEmptyLine(l)) : props));
   lines.push('END:VNOTE');
-  return `${lines.map(foldLine).join('\r\n')}\r\n`;
+  return `${(opts.fold === false ? lines : lines.map(foldLine)).join('\r\n')}\r\n`;
 }

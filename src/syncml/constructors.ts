@@ -60,6 +60,28 @@ export function status(MsgRef: string, CmdRef: string, Cmd: string, code: number
   return { cmd: 'Status', MsgRef, CmdRef, Cmd, Data: code, ...extra } as Draft<Status>;
 }
 
+/**
+ * Add the Status of one item of a command to the drafts of a reply. `perItem` false (device
+ * profile `perItemStatus`: UIQ phones break on many Statuses, HRD Device/P800.php, protocol-notes
+ * 5): when the Status before it answers the same command with the same code, its item
+ * references join that Status instead (SyncML RepPro: a Status carries any number of
+ * TargetRef/SourceRef), so an Add of 50 items that all went in is answered by one Status with 50
+ * SourceRefs; an item with another code gets its own Status. The session handles the items of a
+ * command one after another, so the Status before is the only one to look at.
+ */
+export function addItemStatus(out: Array<Draft<Command>>, st: Draft<Status>, perItem: boolean): void {
+  const last = out.at(-1);
+  if (!perItem && last !== undefined && last.cmd === 'Status') {
+    const prev = last as Draft<Status>;
+    if (prev.MsgRef === st.MsgRef && prev.CmdRef === st.CmdRef && prev.Cmd === st.Cmd && prev.Data === st.Data) {
+      if (st.TargetRef !== undefined) prev.TargetRef = [...(prev.TargetRef ?? []), ...st.TargetRef];
+      if (st.SourceRef !== undefined) prev.SourceRef = [...(prev.SourceRef ?? []), ...st.SourceRef];
+      return;
+    }
+  }
+  out.push(st);
+}
+
 /** The Status for a received SyncHdr (CmdRef 0; TargetRef/SourceRef from the header). */
 export function headerStatus(hdr: SyncHdr, code: number, extra: Partial<Omit<Status, 'cmd' | 'CmdID' | 'MsgRef' | 'CmdRef' | 'Cmd' | 'Data'>> = {}): Draft<Status> {
   return status(hdr.MsgID, '0', SYNC_HDR_CMD, code, { TargetRef: [hdr.Target.LocURI], SourceRef: [hdr.Source.LocURI], ...extra });

@@ -5,7 +5,7 @@ import { createContentHandlers } from '../../src/ds/content/index.js';
 import { Lockout } from '../../src/ds/auth.js';
 import { SyncEngine, type EngineReply, type MessageContext } from '../../src/ds/engine.js';
 import { MemoryDatastoreLocks } from '../../src/ds/locks.js';
-import type { AuthPolicy, EngineConfig } from '../../src/ds/types.js';
+import type { AuthPolicy, EngineConfig, ProfileLookup } from '../../src/ds/types.js';
 import { openMemoryStore, type SqliteStore } from '../../src/store/index.js';
 import { encodeMessage, make, type Command, type CommandDraft, type Encoding, type Status, type SyncMLMessage, type SyncmlVersion } from '../../src/syncml/index.js';
 import { assignCmdIds } from '../../src/syncml/builder.js';
@@ -23,11 +23,12 @@ export interface Rig {
   readonly engine: SyncEngine;
 }
 
-export function rig(config: Partial<EngineConfig> = {}): Rig {
+/** An engine on a fresh in-memory store; `profiles`: device profiles to match DevInfs against. */
+export function rig(config: Partial<EngineConfig> = {}, profiles?: ProfileLookup): Rig {
   const store = openMemoryStore();
   store.addUser('test', 'secret');
   const engine = new SyncEngine({
-    store, content: createContentHandlers(), config: { ...CONFIG, ...config }, random,
+    store, content: createContentHandlers(), config: { ...CONFIG, ...config }, random, ...(profiles === undefined ? {} : { profiles }),
     shared: { locks: new MemoryDatastoreLocks(), lockout: new Lockout({ maxFailures: 3 }) },
     userNames: () => store.listUsers().map((u) => u.name),
   });

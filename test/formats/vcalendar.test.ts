@@ -32,19 +32,43 @@ test('parses a Nokia-style vCalendar 1.0 with QP, DALARM/AALARM, todo and all-da
   assert.deepEqual(hol?.rrule, { freq: 'yearly', interval: 1, byMonth: [12] });
 });
 
-test('parse -> write -> parse is stable (local and UTC writers)', () => {
+test('parse -> write -> parse is stable (both all-day forms)', () => {
   const items = parseVCalendar(NOKIA);
   assert.deepEqual(parseVCalendar(writeVCalendar(items)), items);
-  assert.deepEqual(parseVCalendar(writeVCalendar(items, { utc: true, tzOffset: 0 })), items);
+  assert.deepEqual(parseVCalendar(writeVCalendar(items, { allDayUtcRange: true })), items);
 });
 
-test('local times become UTC with tzOffset, alarms included', () => {
-  const text = writeVCalendar([{
-    kind: 'event', summary: 'x', start: '20261123T100000', end: '20261123T110000', allDay: false,
-    alarms: [{ action: 'audio', minutesBefore: 15 }], categories: [], extra: [],
-  }], { utc: true, tzOffset: 60 });
-  assert.match(text, /DTSTART:20261123T090000Z/);
-  assert.match(text, /AALARM:20261123T084500Z/);
+test('allDayUtcRange: all-day events as T000000Z..T240000Z of the last day, read back as all-day', () => {
+  const day = { kind: 'event', summary: 'Holiday', start: '20261225', end: '20261227', allDay: true, alarms: [], categories: [], extra: [] } as const;
+  const text = writeVCalendar([{ ...day, alarms: [], categories: [], extra: [] }], { allDayUtcRange: true });
+  assert.match(text, /\r\nDTSTART:20261225T000000Z\r\nDTEND:20261226T240000Z\r\n/);
+  assert.match(writeVCalendar([{ ...day, alarms: [], categories: [], extra: [] }]), /\r\nDTSTART:20261225T000000\r\nDTEND:20261227T000000\r\n/);
+  const [back] = parseVCalendar(text);
+  assert.equal(back?.allDay, true);
+  assert.equal(back?.start, '20261225');
+  assert.equal(back?.end, '20261227');
+});
+
+test('dropEmpty leaves out empty properties; quoteEightBit false writes 8-bit values as characters; fold false never folds', () => {
+  const item = {
+    kind: 'event', summary: 'Café', description: '', location: 'x'.repeat(100), start: '20261123T100000Z', allDay: false,
+    alarms: [], categories: [], extra: ['X-EMPTY;A=1:', 'X-FULL:y'],
+  } as const;
+  const make = (): Parameters<typeof writeVCalendar>[0] => [{ ...item, alarms: [], categories: [], extra: [...item.extra] }];
+  const plain = writeVCalendar(make());
+  assert.match(plain, /\r\nDESCRIPTION:\r\n/);
+  assert.match(plain, /\r\nX-EMPTY;A=1:\r\n/);
+  assert.match(plain, /\r\nSUMMARY;ENCODING=QUOTED-PRINTABLE;CHARSET=UTF-8:Caf=C3=A9\r\n/);
+  assert.match(plain, /\r\nLOCATION:x{60,74}\r\n x+\r\n/);
+  const sx1 = writeVCalendar(make(), { dropEmpty: true });
+  assert.doesNotMatch(sx1, /DESCRIPTION|X-EMPTY/);
+  assert.match(sx1, /\r\nX-FULL:y\r\n/);
+  const raw = writeVCalendar(make(), { quoteEightBit: false, charset: 'ISO-8859-1', fold: false });
+  assert.match(raw, /\r\nSUMMARY;CHARSET=ISO-8859-1:Café\r\n/);
+  assert.match(raw, new RegExp(`\\r\\nLOCATION:${'x'.repeat(100)}\\r\\n`));
+  // A multi-line value still needs QP (the only line break 1.0 has); unfolded, it has no soft breaks.
+  const multi = writeVCalendar([{ ...make()[0]!, description: `é\n${'y'.repeat(90)}` }], { quoteEightBit: false, fold: false });
+  assert.match(multi, new RegExp(`\\r\\nDESCRIPTION;ENCODING=QUOTED-PRINTABLE;CHARSET=UTF-8:=C3=A9=0D=0A${'y'.repeat(90)}\\r\\n`));
 });
 
 test('1.0 RRULE grammar', () => {
@@ -79,16 +103,4 @@ test('matchKey: start + normalised summary for events, summary for todos', () =>
   assert.equal(matchKey(evt), 'event|20261123T090000Z|réunion d’équipe');
   assert.equal(matchKey({ ...evt, summary: '  RÉUNION   d’équipe ' }), matchKey(evt));
   assert.equal(matchKey(todo), 'todo|buy milk');
-});
-
-test('Nokia options: local time only, alarms stay UTC, dates clamped to 1980', () => {
-  const text = writeVCalendar([{
-    kind: 'event', summary: 'old', start: '19750301T100000Z', end: '19750301T110000Z', allDay: false,
-    alarms: [{ action: 'display', at: '20261123T084500Z' }], categories: [], extra: [],
-  }, {
-    kind: 'event', summary: 'now', start: '20261123T090000Z', allDay: false, alarms: [], categories: [], extra: [],
-  }], { local: true, tzOffset: 120, floorYear: 1980 });
-  assert.match(text, /DTSTART:19800101T120000\r\n/);
-  assert.match(text, /DTSTART:20261123T110000\r\n/);
-  assert.match(text, /DALARM:20261123T084500Z;;;/);
 });

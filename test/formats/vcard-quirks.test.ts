@@ -122,3 +122,12 @@ test('bad input gives coded errors', () => {
   assertCode(() => parseVCard('BEGIN:VCARD\r\nthis line has no colon\r\nEND:VCARD\r\n'), 'SB_ERR_FORMAT_LINE');
   assertCode(() => parseVCard('BEGIN:VCARD\r\nNOTE;CHARSET=X-NOPE:a\r\nEND:VCARD\r\n'), 'SB_ERR_FORMAT_CHARSET');
 });
+
+test('2.1 quoteEightBit false: 8-bit values as characters with CHARSET; fold false: no QP soft breaks or folding', () => {
+  const card = parseVCard(`BEGIN:VCARD\r\nVERSION:3.0\r\nN:Müller;Jürgen\r\nNOTE:${'x'.repeat(120)}\r\nEND:VCARD\r\n`);
+  assert.match(writeVCard(card, '2.1'), /\r\nN;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:M=C3=BCller;J=C3=BCrgen\r\n/);
+  assert.match(writeVCard(card, '2.1', { quoteEightBit: false }), /\r\nN;CHARSET=UTF-8:Müller;Jürgen\r\n/);
+  assert.match(writeVCard(card, '2.1'), /\r\nNOTE;ENCODING=QUOTED-PRINTABLE:x+=\r\nx+=\r\nx\r\n/);
+  assert.match(writeVCard(card, '2.1', { fold: false }), new RegExp(`\\r\\nNOTE:${'x'.repeat(120)}\\r\\n`));
+  assert.match(writeVCard(card, '3.0', { fold: false }), new RegExp(`\\r\\nNOTE:${'x'.repeat(120)}\\r\\n`));
+});

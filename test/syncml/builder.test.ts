@@ -44,6 +44,23 @@ test('status constructors reference the command they answer', () => {
   assert.deepEqual({ ...statusFor('4', a, STATUS.ITEM_ADDED) }, { cmd: 'Status', MsgRef: '4', CmdRef: '9', Cmd: 'Add', Data: 201, SourceRef: ['12'] });
 });
 
+test('addItemStatus: per item, or one Status per command and code with every item reference (perItemStatus false)', () => {
+  const st = (cmdRef: string, code: number, src: string): ReturnType<typeof make.status> => make.status('2', cmdRef, 'Add', code, { SourceRef: [src] });
+  const perItem: CommandDraft[] = [];
+  for (const s of [st('4', 201, 'a'), st('4', 201, 'b')]) make.addItemStatus(perItem, s, true);
+  assert.equal(perItem.length, 2);
+  const grouped: CommandDraft[] = [];
+  for (const s of [st('4', 201, 'a'), st('4', 201, 'b'), st('4', 415, 'c'), st('4', 201, 'd'), st('5', 201, 'e')]) make.addItemStatus(grouped, s, false);
+  assert.deepEqual(grouped.map((c) => [(c as { CmdRef: string }).CmdRef, (c as { Data: number }).Data, (c as { SourceRef?: string[] }).SourceRef]), [
+    ['4', 201, ['a', 'b']], ['4', 415, ['c']], ['4', 201, ['d']], ['5', 201, ['e']],
+  ]);
+  // Several SourceRefs survive both encodings.
+  const b = new MessageBuilder(syncHdr('1.1', '1', '3', 'phone', 'server'), 'wbxml');
+  b.add(grouped[0]!);
+  const back = decodeMessage(encodeMessage(b.build(), 'wbxml')).message.SyncBody.commands[0];
+  assert.deepEqual(back?.cmd === 'Status' ? back.SourceRef : undefined, ['a', 'b']);
+});
+
 test('explicit CmdIDs are kept', () => {
   const b = new MessageBuilder(syncHdr('1.2', '1', '1', 't', 's'), 'wbxml');
   const c = b.add({ cmd: 'Alert', CmdID: '42', Data: 222 });

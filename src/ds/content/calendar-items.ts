@@ -1,12 +1,14 @@
 /**
  * Calendar item helpers of the calendar and tasks handlers: unknown 1.0 properties made fit for
- * the stored iCalendar (and back), field-level merge, field limits, alarm forms per device, and
- * the JSON fields. Pure.
+ * the stored iCalendar (and back), field-level merge, field limits, alarm forms per device, the
+ * device profile's date settings (minDate, times) and CATEGORIES prefix, and the JSON fields. Pure.
  */
-import { alarmTime, minutesBetween, type CalAlarm, type CalItem } from '../../formats/calendar-model.js';
+import {
+  addMinutes, alarmTime, localToUtc, minutesBetween, timeFieldsMs, utcToLocal, type CalAlarm, type CalItem, type CalRecurrence,
+} from '../../formats/calendar-model.js';
 import { parseContentLine } from '../../formats/calendar-lines.js';
 import type { DeviceFormat } from '../ports.js';
-import { fieldLimit, isTruncationOf, supportedSet, truncate } from './common.js';
+import { categoriesForDevice, categoriesFromDevice, fieldLimit, isCutOf, supportedSet, truncate } from './common.js';
 
 /** Multi-valued date lists: `;` separated in 1.0, `,` in 2.0. */
 const DATE_LISTS = new Set(['EXDATE', 'RDATE']);
@@ -96,9 +98,28 @@ export function mergeItem(stored: CalItem, incoming: CalItem, dev: DeviceFormat)
   for (const [field, name] of LIMITED) {
     const mine = out[field];
     const theirs = stored[field];
-    if (mine !== undefined && theirs !== undefined && isTruncationOf(mine, theirs, fieldLimit(dev, name))) out[field] = theirs;
+    if (mine !== undefined && theirs !== undefined && isCutOf(mine, theirs, dev, name)) out[field] = theirs;
   }
+  if (dev.minDate !== undefined) keepUnclamped(out, stored, clampToMinDate(stored, dev.minDate));
   return out;
+}
+
+/**
+ * The stored item's dates where the device sent back what minDate made of them (its start moved
+ * to the minimum date or to the first occurrence after it): the device could not hold the real
+ * ones, so they are not an edit.
+ */
+function keepUnclamped(out: CalItem, stored: CalItem, sent: CalItem): void {
+  const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+  for (const f of ['start', 'end', 'due', 'completed'] as const) {
+    const s = stored[f];
+    if (out[f] !== undefined && out[f] === sent[f] && s !== undefined && s !== sent[f]) out[f] = s;
+  }
+  if (!same(stored.rrule, sent.rrule) && same(out.rrule, sent.rrule)) {
+    if (stored.rrule === undefined) delete out.rrule;
+    else out.rrule = stored.rrule;
+  }
+  if (!same(stored.alarms, sent.alarms) && same(out.alarms, sent.alarms)) out.alarms = [...stored.alarms];
 }
 
 /** Merge two stored objects: the first (main) items field by field; later ones (exceptions) from the incoming object when it has any. */
@@ -119,6 +140,144 @@ export function limitItem(item: CalItem, dev: DeviceFormat): CalItem {
     if (max !== undefined && v !== undefined) out[field] = truncate(v, max);
   }
   return out;
+}
+
+/** The zone of the device's local time: DeviceFormat.timeZone, else the host's. */
+function zoneOf(dev: DeviceFormat): string {
+  return dev.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+}
+
+/**
+ * An item with `fn` applied to each date-time it holds: start, end, due, completed, RRULE until,
+ * the date-times of EXDATE/RDATE lines (stored form: `,`-separated), and alarm times when `alarms`.
+ */
+function mapTimes(item: CalItem, fn: (t: string) => string, alarms: boolean): CalItem {
+  const out: CalItem = { ...item };
+  for (const f of ['start', 'end', 'due', 'completed'] as const) {
+    const v = item[f];
+    if (v !== undefined) out[f] = fn(v);
+  }
+  if (item.rrule?.until !== undefined) out.rrule = { ...item.rrule, until: fn(item.rrule.until) };
+  out.extra = item.extra.map((raw) => {
+    if (!DATE_LISTS.has(propName(raw))) return raw;
+    const { head, value } = splitHead(raw);
+    return `${head}:${value.split(',').map((v) => (/^\d{8}T\d{6}Z?$/.test(v.trim()) ? fn(v.trim()) : v)).join(',')}`;
+  });
+  if (alarms) out.alarms = item.alarms.map((a) => (a.at === undefined ? a : { ...a, at: fn(a.at) }));
+  return out;
+}
+
+/**
+ * Date-times in the form the device takes (DeviceFormat.times, SE remoterules <forcelocaltime>
+ * and <forceutc>): `utc` turns floating times into UTC, `local` turns UTC times into floating
+ * times, both in the device's zone (DeviceFormat.timeZone; phones show the time of the PC they
+ * sync with, which is what PC Suite and SyncEvolution assume). Dates stay dates. With `local` and
+ * `alarmsUtc` (Nokia 3650/6600: local event times, UTC alarms) alarms are first made absolute
+ * UTC times and stay so.
+ */
+function timesForDevice(item: CalItem, dev: DeviceFormat): CalItem {
+  const zone = zoneOf(dev);
+  if (dev.times === 'utc') return mapTimes(item, (t) => localToUtc(t, zone), true);
+  if (dev.times !== 'local') return item;
+  if (dev.alarmsUtc !== true) return mapTimes(item, (t) => utcToLocal(t, zone), true);
+  const alarms = item.alarms.map((a): CalAlarm => {
+    const at = alarmTime(item, a);
+    if (a.at !== undefined || at === undefined || !at.endsWith('Z')) return a;
+    return { action: a.action, at, ...(a.description === undefined ? {} : { description: a.description }) };
+  });
+  return mapTimes({ ...item, alarms }, (t) => utcToLocal(t, zone), false);
+}
+
+/** The same time of day on a date (`YYYYMMDD`). */
+function onDate(time: string, date: string): string {
+  return `${date}${time.slice(8)}`;
+}
+
+/** A basic-format time `months` months later, the day of month kept (or the month's last day). */
+function addMonths(time: string, months: number): string {
+  const ms = timeFieldsMs(time.slice(0, 8));
+  const d = new Date(ms);
+  const day = d.getUTCDate();
+  const first = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + months, 1));
+  const last = new Date(Date.UTC(first.getUTCFullYear(), first.getUTCMonth() + 1, 0)).getUTCDate();
+  const p = (n: number, w = 2): string => String(n).padStart(w, '0');
+  return onDate(time, `${p(first.getUTCFullYear(), 4)}${p(first.getUTCMonth() + 1)}${p(Math.min(day, last))}`);
+}
+
+/**
+ * The first occurrence of a recurring item's start on or after `minDate`, stepping by whole
+ * recurrence periods (so the weekday, day of month or date of the year stays), with the rule's
+ * COUNT reduced by the occurrences skipped; undefined when the series ends before `minDate`.
+ */
+function firstOccurrenceFrom(start: string, rule: CalRecurrence, minDate: string): { start: string; rrule: CalRecurrence } | undefined {
+  const interval = Math.max(1, rule.interval);
+  const step = (n: number): string => {
+    switch (rule.freq) {
+      case 'daily': return addMinutes(start, n * interval * 24 * 60);
+      case 'weekly': return addMinutes(start, n * interval * 7 * 24 * 60);
+      case 'monthly': return addMonths(start, n * interval);
+      case 'yearly': return addMonths(start, n * interval * 12);
+    }
+  };
+  const days = minutesBetween(start.slice(0, 8), minDate) / (24 * 60);
+  const perStep = rule.freq === 'daily' ? interval : rule.freq === 'weekly' ? 7 * interval : rule.freq === 'monthly' ? 28 * interval : 365 * interval;
+  let n = Math.max(0, Math.floor(days / perStep) - 1);
+  while (step(n).slice(0, 8) < minDate) n++;
+  const moved = step(n);
+  if (rule.until !== undefined && rule.until.slice(0, 8) < moved.slice(0, 8)) return undefined;
+  if (rule.count === undefined) return { start: moved, rrule: rule };
+  const skipped = n * Math.max(1, rule.byDay?.length ?? 1);
+  return rule.count - skipped > 0 ? { start: moved, rrule: { ...rule, count: rule.count - skipped } } : undefined;
+}
+
+/**
+ * An item with no date before the device's `minDate` (`YYYYMMDD`; Nokia, UIQ, Siemens SX1:
+ * 1980-01-01, SE remoterules mindate). A recurring item whose start is earlier (birthdays,
+ * anniversaries) starts at its first occurrence on or after `minDate`, so the phone still shows
+ * every occurrence it can hold on the right day; a one-off item (or a series over before then)
+ * is moved to `minDate`, its time of day and length kept. End and absolute alarms move with the
+ * start; a todo's due and completed dates are clamped to `minDate`. The stored item keeps its
+ * real dates (see mergeItem: what the device sends back of a moved item is not an edit).
+ */
+export function clampToMinDate(item: CalItem, minDate: string): CalItem {
+  const out: CalItem = { ...item };
+  const start = item.start;
+  if (start !== undefined && start.slice(0, 8) < minDate) {
+    const moved = item.rrule === undefined ? undefined : firstOccurrenceFrom(start, item.rrule, minDate);
+    const next = moved?.start ?? onDate(start, minDate);
+    const delta = minutesBetween(start.replace(/Z$/, ''), next.replace(/Z$/, ''));
+    out.start = next;
+    if (item.end !== undefined) out.end = addMinutes(item.end, delta);
+    out.alarms = item.alarms.map((a) => (a.at === undefined ? a : { ...a, at: addMinutes(a.at, delta) }));
+    if (moved !== undefined) out.rrule = moved.rrule;
+    else delete out.rrule;
+  }
+  for (const f of ['due', 'completed'] as const) {
+    const v = out[f];
+    if (v !== undefined && v.slice(0, 8) < minDate) out[f] = onDate(v, minDate);
+  }
+  return out;
+}
+
+/**
+ * An item as the device takes it, before the writer: dates moved to its minDate, date-times in
+ * its `times` form, CATEGORIES values with its prefix.
+ */
+export function itemForDevice(item: CalItem, dev: DeviceFormat): CalItem {
+  const clamped = dev.minDate === undefined ? item : clampToMinDate(item, dev.minDate);
+  const timed = timesForDevice(clamped, dev);
+  return dev.categoriesPrefix === undefined ? timed : { ...timed, categories: categoriesForDevice(timed.categories, dev) };
+}
+
+/**
+ * An item from the device, before it is stored: floating times of a `times: local` device made
+ * UTC in its zone (what {@link itemForDevice} sent as local time comes back as the stored UTC
+ * time), its CATEGORIES prefix taken off.
+ */
+export function itemFromDevice(item: CalItem, dev: DeviceFormat): CalItem {
+  const zone = zoneOf(dev);
+  const timed = dev.times === 'local' ? mapTimes(item, (t) => localToUtc(t, zone), true) : item;
+  return dev.categoriesPrefix === undefined ? timed : { ...timed, categories: categoriesFromDevice(timed.categories, dev) };
 }
 
 /**

@@ -18,7 +18,7 @@ import {
   badData, binaryBytes, binaryString, decodeText, encodeOutput, inputCharset, mediaTypeOf, parsing, pickFormat,
   unsupportedType, utf8, type Producible,
 } from './common.js';
-import { alarmsFor20, fromV1, itemFields, limitItem, mergeItems, toV1 } from './calendar-items.js';
+import { alarmsFor20, fromV1, itemForDevice, itemFromDevice, itemFields, limitItem, mergeItems, toV1 } from './calendar-items.js';
 import { groupByUid, joinLines, splitCalendars } from './split.js';
 
 /** The type of the stored form. */
@@ -99,7 +99,7 @@ export function createCalendarHandler(kind: CalendarKind): ContentHandler {
       const charset = inputCharset(media, dev, data);
       const items = parsing(() => parseAny(decodeText(data, charset), media.type, charset)).filter(wanted);
       if (items.length === 0) throw badData(`no ${what} in the ${kind} item`, 'NO_ITEM');
-      return storeItems(items);
+      return storeItems(items.map((i) => itemFromDevice(i, dev)));
     },
 
     merge(stored: ItemRecord, incoming: NormalisedItem, dev: DeviceFormat): NormalisedItem {
@@ -114,10 +114,15 @@ export function createCalendarHandler(kind: CalendarKind): ContentHandler {
 
     render(item: ItemRecord, dev: DeviceFormat): { contentType: string; data: Uint8Array } {
       const format = pickFormat(dev.accepts, PRODUCIBLE, FORMATS[0] ?? { type: 'text/calendar', version: '2.0' });
-      const items = parseStored(item.data).map((i) => limitItem(i, dev));
+      const items = parseStored(item.data).map((i) => itemForDevice(limitItem(i, dev), dev));
+      const fold = dev.foldLines !== false;
       const text = format.version === '1.0'
-        ? writeVCalendar(items.map(toV1), dev.charset === undefined ? {} : { charset: dev.charset })
-        : writeICalendar(items.map((i) => alarmsFor20(i, dev.alarmsUtc === true)));
+        ? writeVCalendar(items.map(toV1), {
+          fold, allDayUtcRange: dev.allDayUtcRange === true, dropEmpty: dev.dropEmptyProperties === true,
+          ...(dev.charset === undefined ? {} : { charset: dev.charset }),
+          ...(dev.quoteEightBit === undefined ? {} : { quoteEightBit: dev.quoteEightBit }),
+        })
+        : writeICalendar(items.map((i) => alarmsFor20(i, dev.alarmsUtc === true)), { fold });
       return { contentType: format.type, data: encodeOutput(text, dev.charset) };
     },
 

@@ -191,6 +191,53 @@ export function isTruncationOf(incoming: string, stored: string, max: number | u
   return max !== undefined && incoming !== stored && Array.from(stored).length > max && truncate(stored, max) === incoming;
 }
 
+/**
+ * True when `incoming` is what a device that cuts fields without saying so
+ * (DeviceFormat.limitedFieldLengths: SE remoterules `<limitedfieldlengths>`, Nokia 3650/6600,
+ * Motorola V3, Ericsson T68, Siemens SX1) made of `stored`: a non-empty proper start of it. The
+ * merge then keeps the stored (longer) value. The limit is unknown, so any shorter start counts;
+ * an edit that only deletes the end of a text is taken back too (the price of that quirk).
+ */
+export function isSilentTruncationOf(incoming: string, stored: string, dev: DeviceFormat): boolean {
+  return dev.limitedFieldLengths === true && incoming !== '' && incoming.length < stored.length && stored.startsWith(incoming);
+}
+
+/** True when the device's value stands for the stored one, cut (by its field limit or silently). */
+export function isCutOf(incoming: string, stored: string, dev: DeviceFormat, name: string): boolean {
+  return isTruncationOf(incoming, stored, fieldLimit(dev, name)) || isSilentTruncationOf(incoming, stored, dev);
+}
+
+/**
+ * CATEGORIES values as the device writes them: each with DeviceFormat.categoriesPrefix in front
+ * (Nokia E-series, UIQ: `X-`; HRD Device/Nokia.php, Device/P800.php). Always added, even to a
+ * value that already starts with it, so that {@link categoriesFromDevice} gives it back unchanged.
+ */
+export function categoriesForDevice(values: readonly string[], dev: DeviceFormat): string[] {
+  const prefix = dev.categoriesPrefix;
+  return prefix === undefined ? [...values] : values.map((v) => `${prefix}${v}`);
+}
+
+/** CATEGORIES values from the device with its prefix (case aside) taken off, where they have it. */
+export function categoriesFromDevice(values: readonly string[], dev: DeviceFormat): string[] {
+  const prefix = dev.categoriesPrefix;
+  if (prefix === undefined) return [...values];
+  return values.map((v) => (v.toLowerCase().startsWith(prefix.toLowerCase()) ? v.slice(prefix.length) : v));
+}
+
+/** A CATEGORIES list as text (`a,b` or 2.1 `a;b`): `fn` applied to each value, separators and spacing kept. */
+export function mapCategoryText(text: string, fn: (values: readonly string[]) => string[]): string {
+  const parts = text.split(/((?<!\\)[,;])/);
+  const values = parts.filter((_, i) => i % 2 === 0).map((p) => p.trim());
+  const mapped = fn(values);
+  let k = 0;
+  return parts.map((p, i) => {
+    if (i % 2 === 1) return p;
+    const v = values[k] ?? '';
+    const out = mapped[k++] ?? '';
+    return v === '' ? p : p.replace(v, () => out);
+  }).join('');
+}
+
 /** The property names a device keeps; undefined = every one (DeviceFormat.supportedProps). */
 export function supportedSet(dev: DeviceFormat): ReadonlySet<string> | undefined {
   if (dev.supportedProps === undefined) return undefined;

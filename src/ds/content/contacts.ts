@@ -7,12 +7,12 @@
  * first e-mail or phone; `same` then wants a shared phone or e-mail (see {@link sameContact}).
  * Pure.
  */
-import { isStructured, parseVCard, typesOf, writeVCard, type VCard, type VCardProperty } from '../../formats/vcard.js';
+import { isStructured, parseVCard, typesOf, writeVCard, type VCard, type VCardProperty, type WriteVCardOptions } from '../../formats/vcard.js';
 import { mergeVCards, normaliseForMatch, type VCardMatchKey } from '../../formats/vcard-merge.js';
 import type { ContentFormat, ContentHandler, DeviceFormat, ItemRecord, NormalisedItem } from '../ports.js';
 import {
-  badData, binaryBytes, binaryString, encodeOutput, fieldLimit, inputCharset, mediaTypeOf, parsing, pickFormat, supportedSet,
-  truncate, unsupportedType, utf8, type Producible,
+  badData, binaryBytes, binaryString, categoriesForDevice, categoriesFromDevice, encodeOutput, fieldLimit, inputCharset, mapCategoryText,
+  mediaTypeOf, parsing, pickFormat, supportedSet, truncate, unsupportedType, utf8, type Producible,
 } from './common.js';
 import { joinLines, splitBlocks } from './split.js';
 
@@ -109,6 +109,36 @@ function limitProperty(p: VCardProperty, dev: DeviceFormat): VCardProperty | und
   return values.every((v, i) => v === p.values[i]) ? p : { ...p, value: values.join(';'), values };
 }
 
+/** A card's CATEGORIES values with `fn` applied (the device's prefix added or taken off). */
+function mapCategories(card: VCard, fn: (values: readonly string[]) => string[]): VCard {
+  const properties = card.properties.map((p) => {
+    if (p.name !== 'CATEGORIES' || p.data !== undefined) return p;
+    const value = mapCategoryText(p.values[0] ?? p.value, fn);
+    return { ...p, value, values: [value] };
+  });
+  return { ...card, properties };
+}
+
+/**
+ * True when `p` (from a device that cuts fields silently, DeviceFormat.limitedFieldLengths) is the
+ * stored property `s` cut: same name and types, every component the same or a start of the
+ * stored one, at least one of them shorter. A component cut to nothing counts only after one cut
+ * before it (the device cut the whole line there); on its own, an emptied component is an edit.
+ */
+function isSilentCut(p: VCardProperty, s: VCardProperty, dev: DeviceFormat): boolean {
+  if (dev.limitedFieldLengths !== true || p.name !== s.name || p.data !== undefined || s.data !== undefined) return false;
+  if (p.values.length > s.values.length || typesOf(p).join(',') !== typesOf(s).join(',')) return false;
+  let cut = false;
+  for (let i = 0; i < s.values.length; i++) {
+    const a = p.values[i] ?? '';
+    const b = s.values[i] ?? '';
+    if (a === b) continue;
+    if (!b.startsWith(a) || (a === '' && !cut)) return false;
+    cut = true;
+  }
+  return cut;
+}
+
 function sameProperty(a: VCardProperty, b: VCardProperty): boolean {
   return a.name === b.name && a.values.join(';') === b.values.join(';') && typesOf(a).join(',') === typesOf(b).join(',');
 }
@@ -117,18 +147,21 @@ function sameProperty(a: VCardProperty, b: VCardProperty): boolean {
  * The merged card: mergeVCards with the device's supported properties (undefined: the
  * incoming card wins entirely); then what the device could not hold is taken back from the
  * stored card: the UID when the device sent none, a value it got cut to its field limit and
- * sent back unchanged, a PHOTO left out for its size.
+ * sent back unchanged (or, for a device that cuts silently, any start of the stored value), a
+ * PHOTO left out for its size.
  */
 function mergeCards(stored: VCard, incoming: VCard, dev: DeviceFormat): VCard {
   const supported = supportedSet(dev);
   const merged = supported === undefined ? incoming : mergeVCards(stored, incoming, supported);
   const props = merged.properties.map((p) => {
-    if (fieldLimit(dev, p.name) === undefined) return p;
-    const original = stored.properties.find((s) => {
-      const cut = limitProperty(s, dev);
-      return cut !== undefined && cut !== s && sameProperty(cut, p);
-    });
-    return original ?? p;
+    if (fieldLimit(dev, p.name) !== undefined) {
+      const original = stored.properties.find((s) => {
+        const cut = limitProperty(s, dev);
+        return cut !== undefined && cut !== s && sameProperty(cut, p);
+      });
+      if (original !== undefined) return original;
+    }
+    return stored.properties.find((s) => isSilentCut(p, s, dev)) ?? p;
   });
   const names = new Set(props.map((p) => p.name));
   for (const s of stored.properties) {
@@ -218,7 +251,8 @@ export function createContactsHandler(): ContentHandler {
       const media = mediaTypeOf(type, data);
       if (!TAKES.has(media.type)) throw unsupportedType('contacts', media.type);
       const charset = inputCharset(media, dev, data);
-      return storeCard(parsing(() => parseVCard(data, charset === undefined ? {} : { defaultCharset: charset })));
+      const card = parsing(() => parseVCard(data, charset === undefined ? {} : { defaultCharset: charset }));
+      return storeCard(mapCategories(card, (v) => categoriesFromDevice(v, dev)));
     },
 
     merge(stored: ItemRecord, incoming: NormalisedItem, dev: DeviceFormat): NormalisedItem {
@@ -233,13 +267,20 @@ export function createContactsHandler(): ContentHandler {
       const format = pickFormat(dev.accepts, PRODUCIBLE, { type: 'text/vcard', version: '3.0' });
       const card = parseStored(item.data);
       const props = card.properties.map((p) => limitProperty(p, dev)).filter((p): p is VCardProperty => p !== undefined);
-      const limited: VCard = { version: card.version, properties: props };
+      const limited = mapCategories({ version: card.version, properties: props }, (v) => categoriesForDevice(v, dev));
+      // Empty properties are never sent (the stored form has none; Siemens SX1 crashes on them),
+      // so DeviceFormat.dropEmptyProperties needs nothing more here.
+      const opts: WriteVCardOptions = {
+        dropEmpty: true, emailInternet: dev.emailTypeInternet === true, fold: dev.foldLines !== false,
+        ...(dev.quoteEightBit === undefined ? {} : { quoteEightBit: dev.quoteEightBit }),
+      };
       if (format.version === '2.1') {
-        // 2.1: non-ASCII values as QUOTED-PRINTABLE of the device's charset, with CHARSET.
-        const text = writeVCard(limited, '2.1', { charset: dev.charset ?? 'UTF-8', dropEmpty: true });
+        // 2.1: non-ASCII values as QUOTED-PRINTABLE of the device's charset, with CHARSET
+        // (or as characters of that charset when the profile says quoteEightBit: false).
+        const text = writeVCard(limited, '2.1', { ...opts, charset: dev.charset ?? 'UTF-8' });
         return { contentType: format.type, data: encodeOutput(text, dev.charset) };
       }
-      const text = writeVCard(withFn(limited), '3.0', { dropEmpty: true });
+      const text = writeVCard(withFn(limited), '3.0', opts);
       return { contentType: format.type, data: encodeOutput(text, dev.charset) };
     },
 

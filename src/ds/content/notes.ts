@@ -11,8 +11,8 @@ import { noteMatchKey, type Note } from '../../formats/calendar-model.js';
 import { parseNote, writeNote } from '../../formats/vnote.js';
 import type { ContentFormat, ContentHandler, DeviceFormat, ItemRecord, NormalisedItem } from '../ports.js';
 import {
-  badData, binaryBytes, binaryString, decodeText, encodeOutput, fieldLimit, inputCharset, isTruncationOf, mediaTypeOf,
-  parsing, pickFormat, supportedSet, truncate, unsupportedType, utf8, type Producible,
+  badData, binaryBytes, binaryString, categoriesForDevice, categoriesFromDevice, decodeText, encodeOutput, fieldLimit, inputCharset,
+  isCutOf, mediaTypeOf, parsing, pickFormat, supportedSet, truncate, unsupportedType, utf8, type Producible,
 } from './common.js';
 import { joinLines, splitBlocks } from './split.js';
 
@@ -73,7 +73,7 @@ function renderFormat(dev: DeviceFormat): ContentFormat {
 /**
  * Merge: the incoming note wins for SUMMARY, BODY and CATEGORIES as far as the device keeps
  * them (a text/plain device keeps no categories); text the device got cut to its field limit
- * and sent back unchanged is kept from the stored note.
+ * (or, for a device that cuts silently, any start of the stored text) is kept from the stored note.
  */
 function mergeNotes(stored: Note, incoming: Note, dev: DeviceFormat): Note {
   const plain = renderFormat(dev).type === 'text/plain';
@@ -81,7 +81,7 @@ function mergeNotes(stored: Note, incoming: Note, dev: DeviceFormat): Note {
     const s = plainText(stored);
     const i = plainText(incoming);
     // The device sent back what it got: keep the stored summary, body and categories.
-    if (i === s || isTruncationOf(i, s, fieldLimit(dev, 'BODY'))) return stored;
+    if (i === s || isCutOf(i, s, dev, 'BODY')) return stored;
   }
   const supported = supportedSet(dev) ?? (plain ? PLAIN_PROPS : undefined);
   const take = (name: string): boolean => supported === undefined || supported.has(name);
@@ -90,8 +90,8 @@ function mergeNotes(stored: Note, incoming: Note, dev: DeviceFormat): Note {
     body: take('BODY') ? incoming.body : stored.body,
     categories: take('CATEGORIES') ? [...incoming.categories] : [...stored.categories],
   };
-  if (isTruncationOf(out.summary, stored.summary, fieldLimit(dev, 'SUMMARY'))) out.summary = stored.summary;
-  if (isTruncationOf(out.body, stored.body, fieldLimit(dev, 'BODY'))) out.body = stored.body;
+  if (isCutOf(out.summary, stored.summary, dev, 'SUMMARY')) out.summary = stored.summary;
+  if (isCutOf(out.body, stored.body, dev, 'BODY')) out.body = stored.body;
   return out;
 }
 
@@ -109,7 +109,8 @@ export function createNotesHandler(): ContentHandler {
       const media = mediaTypeOf(type, data);
       if (!TAKES.has(media.type)) throw unsupportedType('notes', media.type);
       const charset = inputCharset(media, dev, data);
-      return storeNote(parsing(() => parseText(decodeText(data, charset), media.type, charset)));
+      const note = parsing(() => parseText(decodeText(data, charset), media.type, charset));
+      return storeNote({ ...note, categories: categoriesFromDevice(note.categories, dev) });
     },
 
     merge(stored: ItemRecord, incoming: NormalisedItem, dev: DeviceFormat): NormalisedItem {
@@ -134,8 +135,14 @@ export function createNotesHandler(): ContentHandler {
       if (format.type === 'text/plain') {
         return { contentType: format.type, data: encodeOutput(cut(writeNote(note, 'text/plain'), 'BODY'), dev.charset) };
       }
-      const limited: Note = { ...note, summary: cut(note.summary, 'SUMMARY'), body: cut(note.body, 'BODY') };
-      const text = writeNote(limited, 'text/x-vnote', dev.charset === undefined ? {} : { charset: dev.charset });
+      const limited: Note = {
+        summary: cut(note.summary, 'SUMMARY'), body: cut(note.body, 'BODY'), categories: categoriesForDevice(note.categories, dev),
+      };
+      const text = writeNote(limited, 'text/x-vnote', {
+        dropEmpty: dev.dropEmptyProperties === true, fold: dev.foldLines !== false,
+        ...(dev.charset === undefined ? {} : { charset: dev.charset }),
+        ...(dev.quoteEightBit === undefined ? {} : { quoteEightBit: dev.quoteEightBit }),
+      });
       return { contentType: format.type, data: encodeOutput(text, dev.charset) };
     },
 
