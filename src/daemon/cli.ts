@@ -47,6 +47,7 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
     .addOption(new Option('--obex-auth <policy>', 'authentication on OBEX links (default none: user local)').choices(AUTH_POLICIES as readonly string[] as string[]))
     .addOption(new Option('--conflict-policy <policy>', 'how conflicting changes are settled (default merge)').choices(CONFLICT_POLICIES as readonly string[] as string[]))
     .option('--session-timeout <seconds>', 'end a session idle this long (default 300)')
+    .option('--time-zone <zone>', 'IANA zone of the phones\' local time, for phones that want local times (default the host\'s)')
     .addOption(new Option('--web <clients>', 'who may open the web page, feed and backup downloads on --http (default loopback)').choices(WEB_CLIENTS as readonly string[] as string[]))
     .action(async (opts: ServeOptions) => {
       const cfg = resolveConfig(opts);
@@ -143,6 +144,7 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
     .option('--backup [name]', 'write backup files (.vcf, .ics) after a clean session, optionally named')
     .addOption(new Option('--obex-auth <policy>', 'authentication of the phone\'s session (default none)').choices(AUTH_POLICIES as readonly string[] as string[]))
     .option('--timeout <seconds>', 'how long one OBEX request may wait for the phone (default 150)')
+    .option('--time-zone <zone>', 'IANA zone of the phone\'s local time (default the host\'s)')
     .addOption(new Option('--log-level <level>', 'log level on stderr (default warn)').choices(LOG_LEVELS as string[]))
     .addOption(dataDir())
     .action(async (opts: import('./sync-cmd.js').SyncCmdOptions & { logLevel?: string }) => {

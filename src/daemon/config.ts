@@ -55,6 +55,18 @@ export interface DaemonConfig {
   readonly phones: readonly ScheduledPhone[];
   /** Who may open the web page, its feed and the backup downloads on `--http` (web.ts). */
   readonly web: WebClients;
+  /** IANA zone of the phones' local time (`--time-zone`); undefined: the host's. */
+  readonly timeZone: string | undefined;
+}
+
+/** Check an IANA time zone name (`--time-zone`); returns it. */
+export function parseTimeZone(value: string, where: string): string {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: value });
+  } catch {
+    throw new ConfigError(`${where}: '${value}' is not a time zone (an IANA name such as Europe/Berlin or UTC)`, 'SB_ERR_CONFIG_VALUE');
+  }
+  return value;
 }
 
 /** `--web`: the page for loopback clients only (default), for every client, or not at all. */
@@ -90,6 +102,7 @@ export interface ServeOptions {
   readonly conflictPolicy?: string;
   readonly sessionTimeout?: string;
   readonly web?: string;
+  readonly timeZone?: string;
 }
 
 /** Parse `HOST:PORT` (IPv6 as `[::1]:PORT`). */
@@ -168,10 +181,11 @@ interface FileConfig {
   conflictPolicy?: unknown;
   sessionTimeout?: unknown;
   web?: unknown;
+  timeZone?: unknown;
 }
 
 const FILE_KEYS = new Set(['dataDir', 'obexTcp', 'http', 'serial', 'bluetooth', 'bluetoothRequirePairing', 'relay', 'upstream', 'upstreamEncoding', 'upstreamCa', 'logLevel',
-  'httpAuth', 'obexAuth', 'conflictPolicy', 'sessionTimeout', 'phones', 'web']);
+  'httpAuth', 'obexAuth', 'conflictPolicy', 'sessionTimeout', 'phones', 'web', 'timeZone']);
 
 /** A choice from a flag or the file, checked against its list. */
 function choice<T extends string>(flag: string | undefined, fileValue: unknown, list: readonly T[], def: T, name: string, fw: (k: string) => string, key: string): T {
@@ -272,6 +286,8 @@ export function resolveConfig(opts: ServeOptions, cwd: string = process.cwd()): 
   const httpAuth = choice(opts.httpAuth, file.httpAuth, AUTH_POLICIES, 'any', '--http-auth', fw, 'httpAuth');
   const obexAuth = choice(opts.obexAuth, file.obexAuth, AUTH_POLICIES, 'none', '--obex-auth', fw, 'obexAuth');
   const web = choice(opts.web, file.web, WEB_CLIENTS, 'loopback', '--web', fw, 'web');
+  const timeZone = opts.timeZone !== undefined ? parseTimeZone(opts.timeZone, '--time-zone')
+    : file.timeZone === undefined ? undefined : parseTimeZone(asString(file.timeZone, fw('timeZone')), fw('timeZone'));
   const conflictPolicy = choice(opts.conflictPolicy, file.conflictPolicy, CONFLICT_POLICIES, 'merge', '--conflict-policy', fw, 'conflictPolicy');
   const timeoutText = opts.sessionTimeout ?? (file.sessionTimeout === undefined ? '300' : String(file.sessionTimeout as string | number));
   const timeout = Number(timeoutText);
@@ -289,5 +305,5 @@ export function resolveConfig(opts: ServeOptions, cwd: string = process.cwd()): 
       throw new ConfigError(`${fw('phones')}: ${clash.path} is also a phone-initiated serial link; one opener per tty`, 'SB_ERR_CONFIG_VALUE');
     }
   }
-  return { dataDir, obexTcp, http, serial, bluetooth, relay, logLevel: level as LogLevel, httpAuth, obexAuth, conflictPolicy, sessionTimeoutMs: timeout * 1000, phones, bluetoothRequirePairing: requirePairing, web };
+  return { dataDir, obexTcp, http, serial, bluetooth, relay, logLevel: level as LogLevel, httpAuth, obexAuth, conflictPolicy, sessionTimeoutMs: timeout * 1000, phones, bluetoothRequirePairing: requirePairing, web, timeZone };
 }

@@ -61,7 +61,7 @@ export class LocalEngine {
   /** Session key -> when its first message arrived, for sessions that have not ended. */
   readonly #started = new Map<string, number>();
 
-  constructor(cfg: Pick<DaemonConfig, 'dataDir' | 'conflictPolicy' | 'sessionTimeoutMs'>, log: Logger) {
+  constructor(cfg: Pick<DaemonConfig, 'dataDir' | 'conflictPolicy' | 'sessionTimeoutMs'> & { readonly timeZone?: string | undefined }, log: Logger) {
     this.#log = log;
     this.#dataDir = cfg.dataDir;
     this.store = openStore(cfg.dataDir);
@@ -75,6 +75,7 @@ export class LocalEngine {
     const config: EngineConfig = {
       conflictPolicy: cfg.conflictPolicy, maxMsgSize: 1024 * 1024, maxObjSize: 4 * 1024 * 1024, sessionTimeoutMs: cfg.sessionTimeoutMs,
       serverId: 'syncml-bridge', man: 'syncml-bridge', mod: 'syncml-bridge', swV: VERSION,
+      ...(cfg.timeZone === undefined ? {} : { timeZone: cfg.timeZone }),
     };
     const store = this.store;
     this.engine = new SyncEngine({

@@ -22,6 +22,7 @@ import type { BluetoothLinks } from '../transport/bluetooth.js';
 import { storeKindOption } from './export-cmd.js';
 import { runHostSync, storeUri, summaryLines, type HostSyncResult, type HostSyncStage } from './host-sync.js';
 import { HOST_SYNC_MODES, syncTarget, type HostSyncMode, type HostSyncPlan, type SyncTarget } from './phones-config.js';
+import { parseTimeZone } from './config.js';
 import { LocalEngine } from './local-engine.js';
 
 export interface SyncCmdOptions {
@@ -38,6 +39,8 @@ export interface SyncCmdOptions {
   readonly obexAuth?: string;
   /** Seconds one OBEX request may wait for the phone. */
   readonly timeout?: string;
+  /** IANA zone of the phone's local time (default the host's). */
+  readonly timeZone?: string;
   readonly dataDir: string;
 }
 
@@ -199,7 +202,8 @@ export async function syncCmd(o: SyncCmdOptions, io: SyncCmdIo): Promise<number>
   if (target.kind === 'serial' && !existsSync(target.path)) {
     throw new BridgeError(`cannot open ${target.path}: no such device; is the phone plugged in and the path right?`, 'SB_ERR_TTY_OPEN');
   }
-  const local = new LocalEngine({ dataDir: o.dataDir, conflictPolicy: 'merge', sessionTimeoutMs: 300_000 }, io.log);
+  const timeZone = o.timeZone === undefined ? undefined : parseTimeZone(o.timeZone, '--time-zone');
+  const local = new LocalEngine({ dataDir: o.dataDir, conflictPolicy: 'merge', sessionTimeoutMs: 300_000, timeZone }, io.log);
   try {
     const user = o.user ?? LOCAL_USER;
     if (user !== LOCAL_USER && local.store.getUser(user) === undefined) {

@@ -58,6 +58,18 @@ test('web: loopback by default, any or off from the flag or the file, anything e
   assert.throws(() => resolveConfig({ config: file }, dir), /web: expected a string/);
 });
 
+test('timeZone: an IANA name from the flag or the file, else the host\'s (undefined)', () => {
+  assert.equal(resolveConfig({}).timeZone, undefined);
+  assert.equal(resolveConfig({ timeZone: 'Europe/Berlin' }).timeZone, 'Europe/Berlin');
+  const dir = mkdtempSync(join(tmpdir(), 'sb-cfg-'));
+  const file = join(dir, 'c.json');
+  writeFileSync(file, JSON.stringify({ timeZone: 'America/New_York' }));
+  assert.equal(resolveConfig({ config: file }, dir).timeZone, 'America/New_York');
+  assert.throws(() => resolveConfig({ timeZone: 'Mars/Olympus' }), /--time-zone: 'Mars\/Olympus' is not a time zone/);
+  writeFileSync(file, JSON.stringify({ timeZone: 'CEST+99' }));
+  assert.throws(() => resolveConfig({ config: file }, dir), /timeZone: 'CEST\+99' is not a time zone/);
+});
+
 test('config file, overridden by flags', () => {
   const dir = mkdtempSync(join(tmpdir(), 'sb-cfg-'));
   const file = join(dir, 'c.json');

@@ -259,6 +259,7 @@ describe('sync failures: one clear line, exit 1, the store unchanged', () => {
       [['--obex-tcp', '127.0.0.1:1', '--store', 'fax'], /unknown datastore 'fax'/],
       [['--obex-tcp', '127.0.0.1:1', '--user', 'nobody'], /no user 'nobody'/],
       [['--bluetooth', '00:11:22'], /not a Bluetooth address/],
+      [['--obex-tcp', '127.0.0.1:1', '--time-zone', 'Mars/Olympus'], /--time-zone: 'Mars\/Olympus' is not a time zone/],
     ] as const) {
       const r = await bridge(['sync', ...args, '--data-dir', dataDir]);
       assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
