@@ -57,8 +57,9 @@ export function promptHidden(prompt: string, out: NodeJS.WritableStream): Promis
         else if (ch >= ' ') buf += ch;
       }
     };
-    out.write(prompt);
+    // Echo off before the prompt: whoever types as soon as it shows must not be echoed.
     stdin.setRawMode(true);
+    out.write(prompt);
     stdin.resume();
     stdin.on('data', onData);
   });
