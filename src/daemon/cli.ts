@@ -37,6 +37,7 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
     .option('--http <host:port>', 'listen for SyncML over HTTP')
     .option('--serial <path[=profile]>', 'serve a serial/IrCOMM/USB-ACM tty (repeatable)', collect)
     .option('--bluetooth [adapter]', 'serve Bluetooth RFCOMM (BlueZ), optionally on one adapter')
+    .option('--bluetooth-require-pairing', 'refuse Bluetooth phones that are not paired (bonded) with this machine')
     .option('--relay <mode>', 'relay to an upstream server: passthrough | store-forward')
     .option('--upstream <url>', 'upstream SyncML server URL (with --relay)')
     .addOption(new Option('--upstream-encoding <encoding>', 'convert messages to the upstream to this encoding').choices(['xml', 'wbxml']))

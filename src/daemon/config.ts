@@ -40,6 +40,8 @@ export interface DaemonConfig {
   readonly serial: readonly SerialLink[];
   /** Bluetooth adapter name (e.g. `hci0`), `default` for BlueZ's default adapter, or undefined when off. */
   readonly bluetooth: string | undefined;
+  /** Refuse phones that connect over Bluetooth without being bonded with the bridge's BlueZ (`--bluetooth-require-pairing`). */
+  readonly bluetoothRequirePairing: boolean;
   readonly relay: RelayConfig | undefined;
   readonly logLevel: LogLevel;
   /** Authentication asked of HTTP clients (default any: basic or md5) and of OBEX links (default none: user `local`). */
@@ -68,6 +70,7 @@ export interface ServeOptions {
   readonly http?: string;
   readonly serial?: readonly string[];
   readonly bluetooth?: string | boolean;
+  readonly bluetoothRequirePairing?: boolean;
   readonly relay?: string;
   readonly upstream?: string;
   readonly upstreamEncoding?: string;
@@ -143,6 +146,7 @@ interface FileConfig {
   http?: unknown;
   serial?: unknown;
   bluetooth?: unknown;
+  bluetoothRequirePairing?: unknown;
   relay?: unknown;
   upstream?: unknown;
   upstreamEncoding?: unknown;
@@ -154,7 +158,7 @@ interface FileConfig {
   sessionTimeout?: unknown;
 }
 
-const FILE_KEYS = new Set(['dataDir', 'obexTcp', 'http', 'serial', 'bluetooth', 'relay', 'upstream', 'upstreamEncoding', 'upstreamCa', 'logLevel',
+const FILE_KEYS = new Set(['dataDir', 'obexTcp', 'http', 'serial', 'bluetooth', 'bluetoothRequirePairing', 'relay', 'upstream', 'upstreamEncoding', 'upstreamCa', 'logLevel',
   'httpAuth', 'obexAuth', 'conflictPolicy', 'sessionTimeout']);
 
 /** A choice from a flag or the file, checked against its list. */
@@ -238,6 +242,8 @@ export function resolveConfig(opts: ServeOptions, cwd: string = process.cwd()): 
     if (!/^hci\d{1,3}$/.test(name)) throw new ConfigError(`--bluetooth: adapter '${name}' is not like hci0`, 'SB_ERR_CONFIG_VALUE');
     bluetooth = name;
   }
+  const requirePairing = opts.bluetoothRequirePairing ?? file.bluetoothRequirePairing ?? false;
+  if (typeof requirePairing !== 'boolean') throw new ConfigError(`${fw('bluetoothRequirePairing')}: must be true or false`, 'SB_ERR_CONFIG_VALUE');
 
   const relay = parseRelay(
     opts.relay ?? (file.relay === undefined ? undefined : asString(file.relay, fw('relay'))),
@@ -259,5 +265,5 @@ export function resolveConfig(opts: ServeOptions, cwd: string = process.cwd()): 
   if (!Number.isInteger(timeout) || timeout < 5 || timeout > 86400) {
     throw new ConfigError(`${opts.sessionTimeout === undefined ? fw('sessionTimeout') : '--session-timeout'}: '${timeoutText}' is not a whole number of seconds from 5 to 86400`, 'SB_ERR_CONFIG_VALUE');
   }
-  return { dataDir, obexTcp, http, serial, bluetooth, relay, logLevel: level as LogLevel, httpAuth, obexAuth, conflictPolicy, sessionTimeoutMs: timeout * 1000 };
+  return { dataDir, obexTcp, http, serial, bluetooth, bluetoothRequirePairing: requirePairing, relay, logLevel: level as LogLevel, httpAuth, obexAuth, conflictPolicy, sessionTimeoutMs: timeout * 1000 };
 }

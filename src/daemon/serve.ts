@@ -136,9 +136,10 @@ export async function serve(cfg: DaemonConfig, io: ServeIo): Promise<number> {
       // Loaded only when needed: dbus-next and the fd passing binding.
       const { BluetoothLinks } = await import('../transport/bluetooth.js');
       try {
-        const bt = await BluetoothLinks.open(cfg.bluetooth === 'default' ? {} : { adapter: cfg.bluetooth });
+        const bt = await BluetoothLinks.open({ ...(cfg.bluetooth === 'default' ? {} : { adapter: cfg.bluetooth }), requirePairing: cfg.bluetoothRequirePairing });
         bt.onEvent((event) => {
           if (event.type === 'bus-error') io.log.error({ code: (event.error as { code?: string }).code }, `Bluetooth: ${event.error.message}`);
+          else if (event.type === 'refused') io.log.warn({ bluetooth: event }, `Bluetooth: refused ${event.device}: ${event.reason}`);
           else io.log.info({ bluetooth: event }, `Bluetooth: ${event.type}`);
         });
         listeners.push(bt);

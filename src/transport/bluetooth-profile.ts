@@ -65,8 +65,8 @@ export function normaliseAddress(address: string): string {
 
 /** What the Profile1 object reports to its owner. Handlers run synchronously inside the D-Bus call. */
 export interface ProfileHandlers {
-  /** A new RFCOMM connection; the fd belongs to the handler from now on. Throw to refuse it. */
-  newConnection(device: string, fd: number, props: Record<string, unknown>): void;
+  /** A new RFCOMM connection; the fd belongs to the handler from now on. Throw (or reject) to refuse it. */
+  newConnection(device: string, fd: number, props: Record<string, unknown>): void | Promise<void>;
   requestDisconnection(device: string): void;
   release(): void;
 }
@@ -88,9 +88,9 @@ export class Profile1 extends Interface {
   }
 
   /** A connection to `device`; `fd` is an RFCOMM stream socket, `props` is `{}` for a custom UUID. */
-  NewConnection(device: string, fd: number, props: Record<string, unknown>): void {
+  async NewConnection(device: string, fd: number, props: Record<string, unknown>): Promise<void> {
     try {
-      this.#handlers.newConnection(device, fd, props);
+      await this.#handlers.newConnection(device, fd, props);
     } catch (error) {
       throw new dbus.DBusError('org.bluez.Error.Rejected', error instanceof Error ? error.message : String(error));
     }

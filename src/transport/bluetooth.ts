@@ -41,6 +41,13 @@ export interface BluetoothLinksOptions {
   readonly requireAuthentication?: boolean;
   /** Ask an agent before accepting a phone (BlueZ `RequireAuthorization`, default false: pair and trust instead). */
   readonly requireAuthorization?: boolean;
+  /**
+   * Refuse a phone-initiated connection unless the phone is bonded with this BlueZ (`Device1.Bonded`;
+   * `Paired` on a BlueZ without that property). Default false. With `requireAuthentication` alone an
+   * unknown phone still gets in while the adapter is discoverable: the kernel pairs it on the way, but
+   * that pairing is not bonding (../shared/peers/btvm/README.md, finding 3).
+   */
+  readonly requirePairing?: boolean;
   /** How fds become streams (default `pipe`, see fd-stream.ts). */
   readonly fdMethod?: FdStreamMethod;
   /** Safety limit for one D-Bus call and for the wait for `NewConnection` (ms, default 60000). */
@@ -290,7 +297,44 @@ export class BluetoothLinks implements LinkListener {
     this.#registered.add(role);
   }
 
-  #newConnection(role: BluetoothRole, devicePath: string, fd: number): void {
+  async #newConnection(role: BluetoothRole, devicePath: string, fd: number): Promise<void> {
+    if (role === 'server' && this.#options.requirePairing === true && !this.#closed) {
+      const address = parseDevicePath(devicePath)?.address ?? devicePath;
+      let bonded: boolean;
+      try {
+        bonded = await this.#isBonded(devicePath);
+      } catch (error) {
+        closeQuietly(fd);
+        const reason = `cannot tell whether phone ${address} is paired: ${error instanceof Error ? error.message : String(error)}`;
+        this.#emit({ type: 'refused', role, device: devicePath, reason });
+        throw new TransportError(reason, 'SB_ERR_BT_NOT_PAIRED');
+      }
+      if (!bonded) {
+        closeQuietly(fd);
+        const reason = `phone ${address} is not paired with this machine and pairing is required (bluetoothRequirePairing): `
+          + `pair and trust it first (bluetoothctl pair ${address}; trust ${address})`;
+        this.#emit({ type: 'refused', role, device: devicePath, reason });
+        throw new TransportError(reason, 'SB_ERR_BT_NOT_PAIRED');
+      }
+    }
+    this.#acceptConnection(role, devicePath, fd);
+  }
+
+  /** `Device1.Bonded` of the device (BlueZ 5.65+), else `Paired`. */
+  async #isBonded(devicePath: string): Promise<boolean> {
+    const get = async (name: string): Promise<boolean> => {
+      const reply = await this.#call(`${name} of ${devicePath}`, devicePath, 'org.freedesktop.DBus.Properties', 'Get', 'ss', ['org.bluez.Device1', name]);
+      return (reply?.body[0] as dbus.Variant | undefined)?.value === true;
+    };
+    try {
+      return await get('Bonded');
+    } catch (error) {
+      if (!String((error as Error).message).includes('InvalidArgs')) throw error;
+      return get('Paired');
+    }
+  }
+
+  #acceptConnection(role: BluetoothRole, devicePath: string, fd: number): void {
     const parsed = parseDevicePath(devicePath);
     const refuse = (reason: string): TransportError => {
       this.#emit({ type: 'refused', role, device: devicePath, reason });

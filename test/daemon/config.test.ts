@@ -32,6 +32,17 @@ test('flags: repeatable links, serial profiles, bluetooth adapter, relay', () =>
   assert.equal(cfg.relay?.upstream.href, 'https://sync.example.org/sync');
   assert.equal(cfg.logLevel, 'debug');
   assert.equal(resolveConfig({ bluetooth: true }).bluetooth, 'default');
+  assert.equal(cfg.bluetoothRequirePairing, false);
+  assert.equal(resolveConfig({ bluetooth: true, bluetoothRequirePairing: true }).bluetoothRequirePairing, true);
+});
+
+test('config file: bluetoothRequirePairing must be a boolean', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sb-cfg-'));
+  const file = join(dir, 'c.json');
+  writeFileSync(file, JSON.stringify({ bluetooth: 'hci0', bluetoothRequirePairing: true }));
+  assert.equal(resolveConfig({ config: file }, dir).bluetoothRequirePairing, true);
+  writeFileSync(file, JSON.stringify({ bluetooth: 'hci0', bluetoothRequirePairing: 'yes' }));
+  assert.throws(() => resolveConfig({ config: file }, dir), /bluetoothRequirePairing: must be true or false/);
 });
 
 test('config file, overridden by flags', () => {

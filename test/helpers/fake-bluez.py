@@ -20,6 +20,7 @@ seen with real BlueZ 5.66 (../shared/peers/btvm/README.md, "Findings that matter
 
 Test control (interface org.syncmlbridge.FakeBluez1 at /org/syncmlbridge/fake):
   AddDevice(s address, as uuids, b reachable) -> o
+  SetBonded(o device, b bonded)  Device1.Bonded (default true), as Properties.Get reports it
   Registrations() -> s          JSON list of live registrations
   Events() -> s                 JSON list of what happened (register, unregister, release, ...)
   PhoneConnect(o device, s uuid) -> h   the phone starts a connection; returns the phone's end
@@ -154,6 +155,7 @@ class ObjectManager(dbus.service.Object):
                     'Address': dbus.String(dev['address']),
                     'Adapter': dbus.ObjectPath(ADAPTER),
                     'Paired': dbus.Boolean(True),
+                    'Bonded': dbus.Boolean(dev.get('bonded', True)),
                     'Trusted': dbus.Boolean(True),
                     'Connected': dbus.Boolean(False),
                     'UUIDs': dbus.Array(dev['uuids'], signature='s'),
@@ -214,6 +216,15 @@ class Device(dbus.service.Object):
             reply()
         self.state.connect(self.path, uuid, done, error)
 
+    @dbus.service.method('org.freedesktop.DBus.Properties', in_signature='ss', out_signature='v')
+    def Get(self, iface, name):
+        dev = self.state.devices[self.path]
+        props = {'Address': dbus.String(dev['address']), 'Paired': dbus.Boolean(True),
+                 'Bonded': dbus.Boolean(dev.get('bonded', True)), 'Trusted': dbus.Boolean(True)}
+        if str(iface) != 'org.bluez.Device1' or str(name) not in props:
+            raise dbus.DBusException(f'No such property {name}', name='org.freedesktop.DBus.Error.InvalidArgs')
+        return props[str(name)]
+
     @dbus.service.method('org.bluez.Device1', in_signature='s', out_signature='')
     def DisconnectProfile(self, uuid):
         raise BluezError('NotSupported', 'not in the stand-in')
@@ -241,6 +252,10 @@ class Control(dbus.service.Object):
             dev['obj'] = self.state.devices[path]['obj']
         self.state.devices[path] = dev
         return dbus.ObjectPath(path)
+
+    @dbus.service.method(CONTROL_IFACE, in_signature='ob', out_signature='')
+    def SetBonded(self, device, bonded):
+        self.state.devices[str(device)]['bonded'] = bool(bonded)
 
     @dbus.service.method(CONTROL_IFACE, in_signature='', out_signature='s')
     def Registrations(self):

@@ -29,6 +29,8 @@ export interface FakeBluez {
   /** Bus address for `BluetoothLinks.open({ busAddress })`. */
   readonly busAddress: string;
   addDevice(address: string, uuids: readonly string[], reachable?: boolean): Promise<string>;
+  /** Device1.Bonded of a device the test added (default true). */
+  setBonded(devicePath: string, bonded: boolean): Promise<void>;
   registrations(): Promise<FakeRegistration[]>;
   events(): Promise<Array<Record<string, unknown>>>;
   /** The phone connects to the profile registered for `uuid`; resolves with the phone's end. */
@@ -151,6 +153,9 @@ export async function startFakeBluez(options: { readonly withBluez?: boolean } =
     return {
       busAddress,
       addDevice: async (address, uuids, reachable = true) => String(await call('AddDevice', 'sasb', [address, [...uuids], reachable])),
+      setBonded: async (devicePath, bonded) => {
+        await call('SetBonded', 'ob', [devicePath, bonded]);
+      },
       registrations: async () => JSON.parse(String(await call('Registrations', '', []))) as FakeRegistration[],
       events: async () => JSON.parse(String(await call('Events', '', []))) as Array<Record<string, unknown>>,
       phoneConnect: async (devicePath, uuid) => openFdStream(Number(await call('PhoneConnect', 'os', [devicePath, uuid]))),
