@@ -1,0 +1,210 @@
+// Guest-side harness of the Bluetooth VM test (runs inside the btvm guest, see bluetooth.vm.ts):
+// fresh emulated controllers per scenario, the operator's pairing, the bridge started from the
+// built bin/ with `serve --bluetooth=hci0`, and phones (SyncEvolution -> vphone -> bt-phone.py
+// relay -> RFCOMM on hciN). Every process is tracked and stopped by pid.
+import assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { BIN, ROOT, runBin } from '../helpers/cli.js';
+import { freePort, normalisedFn, runClient, type ClientRun, type PeersCopy } from '../helpers/syncevo.js';
+import { Vphone } from '../helpers/vphone.js';
+
+export const HERE = join(ROOT, 'test/bluetooth-vm');
+const BT_PHONE = join(HERE, 'guest/bt-phone.py');
+/** Where the test's files live in the guest (tmpfs); copied to the share's log folder at the end. */
+export const WORK = '/tmp/btvm-test';
+/** The peers copy that prepare.sh made on the host (vphone, syncevo-client.sh, gen-vcards.py, shim). */
+export const COPY: PeersCopy = { dir: WORK, peers: join(ROOT, '.cache/btvm/peers') };
+
+/** Fail loudly when this runs anywhere but in the btvm guest. */
+export function requireGuest(): void {
+  if (!existsSync('/usr/local/bin/btvm-up') || !existsSync('/sys/class/bluetooth')) {
+    throw new Error('bluetooth.vm.ts runs inside the btvm guest only: use `npm run test:bluetooth`');
+  }
+  if (!existsSync(join(COPY.peers, 'syncevo-client.sh'))) throw new Error(`no peers copy at ${COPY.peers}: prepare.sh did not run`);
+}
+
+const children = new Set<ChildProcess>();
+
+/** Stop every process this harness started (SIGTERM, then SIGKILL), by pid. */
+export async function stopAll(): Promise<void> {
+  await Promise.all([...children].map((c) => stopChild(c)));
+}
+
+async function stopChild(c: ChildProcess): Promise<void> {
+  children.delete(c);
+  if (c.exitCode !== null || c.signalCode !== null) return;
+  const exited = new Promise<void>((r) => c.once('exit', () => r()));
+  c.kill('SIGTERM');
+  const t = setTimeout(() => c.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(t);
+}
+
+/** Start a child and wait until its stdout has a line `ready` matches; it is stopped by stopAll(). */
+async function startChild(cmd: string, args: readonly string[], ready: RegExp, what: string, env: NodeJS.ProcessEnv = process.env): Promise<{ child: ChildProcess; out: () => string; err: () => string }> {
+  const child = spawn(cmd, [...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.add(child);
+  let out = '';
+  let err = '';
+  child.stdout?.on('data', (b: Buffer) => { out += b.toString(); });
+  child.stderr?.on('data', (b: Buffer) => { err += b.toString(); });
+  for (let i = 0; i < 2400 && !ready.test(out); i++) {
+    if (child.exitCode !== null) throw new Error(`${what} exited ${child.exitCode}: ${out}${err}`);
+    await sleep(50);
+  }
+  if (!ready.test(out)) throw new Error(`${what} not ready: ${out}${err}`);
+  return { child, out: () => out, err: () => err };
+}
+
+/** Fresh btvirt controllers (hci0 = bridge, hci1.. = phones) and bluetoothd: no pairings, no caches. */
+export async function freshRadio(phones: number): Promise<void> {
+  await stopAll();
+  addresses.clear();
+  spawnSync('btvm-down', { stdio: 'inherit' });
+  // phones are BT 2.x without Secure Connections (and SC on both ends races on these links: btvm README)
+  const sc = Array.from({ length: phones }, (_, i) => String(i + 1)).join(' ');
+  const up = spawnSync('btvm-up', [String(phones + 1)], { env: { ...process.env, BTVM_SC_OFF: sc }, encoding: 'utf8' });
+  assert.equal(up.status, 0, `btvm-up failed: ${up.stdout}${up.stderr}`);
+  await startChild('/usr/bin/python3', [BT_PHONE, 'agent'], /^READY$/m, 'the Bluetooth agent');
+}
+
+const addresses = new Map<string, string>();
+
+/** hciN's address as bluetoothd reports it (sysfs has none for these controllers). */
+export function adapterAddress(adapter: string): string {
+  const known = addresses.get(adapter);
+  if (known !== undefined) return known;
+  const r = spawnSync('/usr/bin/python3', [BT_PHONE, 'addr', adapter], { encoding: 'utf8', timeout: 60_000 });
+  const m = /([0-9A-Fa-f:]{17})/.exec(r.stdout);
+  assert.ok(m !== null, `no address for ${adapter}: ${r.stdout}${r.stderr}`);
+  addresses.set(adapter, m[1]!.toUpperCase());
+  return m[1]!.toUpperCase();
+}
+
+export interface Pairing {
+  readonly phone: string;
+  readonly pc: string;
+  readonly Paired: boolean;
+  readonly Bonded: boolean;
+  readonly Trusted: boolean;
+}
+
+/** The operator pairs and trusts the phone on `phoneAdapter` from the bridge's adapter (docs/bluetooth.md 2). */
+export function pair(phoneAdapter: string): Pairing {
+  const r = spawnSync('/usr/bin/python3', [BT_PHONE, 'pair', '--pc', 'hci0', '--phone', phoneAdapter], { encoding: 'utf8', timeout: 180_000 });
+  assert.equal(r.status, 0, `pairing ${phoneAdapter} failed: ${r.stdout}${r.stderr}`);
+  const p = JSON.parse(r.stdout.trim().split('\n').pop()!) as Pairing;
+  assert.ok(p.Paired && p.Bonded && p.Trusted, `after pairing: ${r.stdout}`);
+  return p;
+}
+
+/** bluetoothctl-equivalent property switch on an adapter (`Discoverable`, `Powered`). */
+export function adapterProperty(adapter: string, name: 'Powered' | 'Discoverable', value: boolean): void {
+  const r = spawnSync('/usr/bin/python3', [BT_PHONE, 'set', adapter, name, value ? 'on' : 'off'], { encoding: 'utf8', timeout: 60_000 });
+  assert.equal(r.status, 0, `${adapter} ${name} ${value}: ${r.stdout}${r.stderr}`);
+}
+
+/** The bridge: `syncml-bridge serve --bluetooth=hci0` from bin/ (the build), JSON logs on stderr. */
+export class Bridge {
+  private constructor(readonly dataDir: string, private readonly proc: { child: ChildProcess; out: () => string; err: () => string }) {}
+
+  static async start(name: string, extra: readonly string[] = []): Promise<Bridge> {
+    const dataDir = join(WORK, name, 'var');
+    mkdirSync(dataDir, { recursive: true });
+    const proc = await startChild(process.execPath, [BIN, 'serve', '--data-dir', dataDir, '--bluetooth=hci0', '--obex-tcp', `127.0.0.1:${await freePort()}`,
+      '--http', `127.0.0.1:${await freePort()}`, '--log-level', 'info', ...extra], /ready/, 'syncml-bridge serve');
+    assert.match(proc.out(), /Bluetooth RFCOMM: adapter hci0 \(SyncML Server SDP record/);
+    return new Bridge(dataDir, proc);
+  }
+
+  get out(): string {
+    return this.proc.out();
+  }
+
+  get err(): string {
+    return this.proc.err();
+  }
+
+  logs(): Record<string, unknown>[] {
+    return this.err.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+  }
+
+  /** The store's contacts (user `local`), by normalised FN: `syncml-bridge export --format json`. */
+  storeFns(): string[] {
+    const r = runBin(['export', '--user', 'local', '--store', 'contacts', '--format', 'json', '--data-dir', this.dataDir]);
+    assert.equal(r.status, 0, r.stderr);
+    return (JSON.parse(r.stdout.toString()) as Array<{ text: string }>).map((i) => normalisedFn(i.text) ?? '<no FN>').sort();
+  }
+
+  import(file: string): void {
+    const r = runBin(['import', '--user', 'local', '--store', 'contacts', file, '--data-dir', this.dataDir]);
+    assert.equal(r.status, 0, r.stderr);
+  }
+
+  async stop(): Promise<number | null> {
+    const c = this.proc.child;
+    if (c.exitCode !== null) return c.exitCode;
+    const exited = new Promise<number | null>((r) => c.once('exit', (code) => r(code)));
+    await stopChild(c);
+    return exited;
+  }
+}
+
+/** A phone on `adapter`: SyncEvolution (file backend in `data`) -> vphone phone-client -> RFCOMM relay. */
+export class Phone {
+  readonly data: string;
+  readonly relayLog: string;
+  #vphone: Vphone | undefined;
+
+  private constructor(readonly name: string, readonly adapter: string, readonly dir: string, private readonly relayPort: number) {
+    this.data = join(dir, 'phone-data');
+    this.relayLog = join(dir, 'relay.log');
+    mkdirSync(this.data, { recursive: true });
+  }
+
+  static async start(name: string, adapter: string, vphoneArgs: readonly string[] = []): Promise<Phone> {
+    const dir = join(WORK, name, adapter);
+    mkdirSync(dir, { recursive: true });
+    const port = await freePort();
+    const phone = new Phone(name, adapter, dir, port);
+    await startChild('/usr/bin/python3', [BT_PHONE, 'relay', '--phone', adapter, '--pc', adapterAddress('hci0'), '--listen', String(port), '--log', phone.relayLog],
+      /^READY$/m, `the RFCOMM relay of ${adapter}`);
+    await phone.restartVphone(vphoneArgs);
+    return phone;
+  }
+
+  get address(): string {
+    return adapterAddress(this.adapter);
+  }
+
+  /** (Re)start vphone, e.g. without the fault injection of the last run. */
+  async restartVphone(args: readonly string[] = []): Promise<void> {
+    await this.#vphone?.stop();
+    this.#vphone = await Vphone.start({ obexTcp: `127.0.0.1:${this.relayPort}`, dir: this.dir, name: 'vphone', vphonePy: join(COPY.peers, 'vphone/vphone.py'), extra: args });
+    children.add(this.#vphone.child);
+  }
+
+  /** One SyncEvolution run through the phone (WBXML, device id `bt-<name>-<adapter>`). */
+  sync(mode: string, env: NodeJS.ProcessEnv = {}): Promise<ClientRun> {
+    if (this.#vphone === undefined) throw new Error('no vphone');
+    return runClient(COPY, { url: this.#vphone.url, dataDir: this.data, mode, wbxml: true, deviceId: `bt-${this.name}-${this.adapter}`, home: join(this.dir, 'client-state'), env });
+  }
+
+  violations(): string[] {
+    return this.#vphone?.violations() ?? [];
+  }
+
+  relayText(): string {
+    return existsSync(this.relayLog) ? readFileSync(this.relayLog, 'utf8') : '';
+  }
+}
+
+export const card = (fn: string, tel: string): string => `BEGIN:VCARD\r\nVERSION:3.0\r\nN:${fn.split(' ').reverse().join(';')};;;\r\nFN:${fn}\r\nTEL;TYPE=CELL:${tel}\r\nEND:VCARD\r\n`;
+
+/** The bridge's log lines about links of one phone (`link open`, `link closed`, session outcomes). */
+export function linkEvents(bridge: Bridge, address: string): Array<{ msg: string; line: Record<string, unknown> }> {
+  return bridge.logs().filter((l) => JSON.stringify(l).includes(`bt:${address}`)).map((l) => ({ msg: String(l.msg), line: l }));
+}
