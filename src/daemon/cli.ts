@@ -129,6 +129,39 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
       await importCmd(file, opts, io);
     });
 
+  program.command('sync')
+    .description('host-initiated sync: connect to a phone, alert it (SAN) and serve its SyncML session')
+    .option('--obex-tcp <host:port>', 'the phone\'s OBEX server over TCP')
+    .option('--serial <path>', 'the phone\'s AT/modem port (USB CDC-ACM, IrCOMM, cable): AT switch to OBEX first')
+    .option('--bluetooth <addr>', 'the phone\'s Bluetooth address (BlueZ ConnectProfile to its SyncML Client service)')
+    .option('--adapter <hciN>', 'Bluetooth adapter to use (default: any that knows the phone)')
+    .option('--user <name>', 'the user whose data the phone syncs (default local)')
+    .addOption(new Option('--mode <mode>', 'sync mode (default two-way)').choices(['two-way', 'slow', 'one-way-from-client', 'refresh-from-client', 'one-way-from-server', 'refresh-from-server']))
+    .option('--profile <name>', 'device profile of drivers/ (default: from the phone\'s AT answers on serial links, else generic)')
+    .option('--store <store>', 'datastore to sync (repeatable; default every datastore of the profile)', collect)
+    .option('--backup [name]', 'write backup files (.vcf, .ics) after a clean session, optionally named')
+    .addOption(new Option('--obex-auth <policy>', 'authentication of the phone\'s session (default none)').choices(AUTH_POLICIES as readonly string[] as string[]))
+    .option('--timeout <seconds>', 'how long one OBEX request may wait for the phone (default 150)')
+    .addOption(new Option('--log-level <level>', 'log level on stderr (default warn)').choices(LOG_LEVELS as string[]))
+    .addOption(dataDir())
+    .action(async (opts: import('./sync-cmd.js').SyncCmdOptions & { logLevel?: string }) => {
+      const [{ createLogger }, { syncCmd }] = await Promise.all([import('./log.js'), import('./sync-cmd.js')]);
+      const log = createLogger({ level: (opts.logLevel ?? 'warn') as import('./config.js').LogLevel });
+      status = await syncCmd(opts, { stdout: io.stdout, log });
+    });
+
+  program.command('backup')
+    .description('write backup files (.vcf, .ics, .txt) of a device\'s datastores now')
+    .option('--device <id>', 'the device (its SyncML id, as `devices` lists it)')
+    .option('--user <name>', 'every device of this user (or the user alone when it has none)')
+    .option('--store <store>', 'datastore to write (repeatable; default all)', collect)
+    .option('--name <name>', 'suffix of the backup folder')
+    .addOption(dataDir())
+    .action(async (opts: import('./backup-cmd.js').BackupCmdOptions) => {
+      const { backupCmd } = await import('./backup-cmd.js');
+      backupCmd(opts, io);
+    });
+
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return status;

@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConfigError } from '../errors.js';
+import { parsePhones, type ScheduledPhone } from './phones-config.js';
 
 export interface HostPort {
   readonly host: string;
@@ -50,6 +51,8 @@ export interface DaemonConfig {
   readonly conflictPolicy: ConflictPolicyName;
   /** A session idle longer than this ends (ms). */
   readonly sessionTimeoutMs: number;
+  /** Phones the daemon syncs by itself, host-initiated (config file `phones`; phones-config.ts). */
+  readonly phones: readonly ScheduledPhone[];
 }
 
 export const AUTH_POLICIES = ['none', 'any', 'basic', 'md5'] as const;
@@ -141,6 +144,7 @@ interface RelayExtra {
 
 /** A config file's JSON shape (every field optional; same names as the flags, camelCase). */
 interface FileConfig {
+  phones?: unknown;
   dataDir?: unknown;
   obexTcp?: unknown;
   http?: unknown;
@@ -159,7 +163,7 @@ interface FileConfig {
 }
 
 const FILE_KEYS = new Set(['dataDir', 'obexTcp', 'http', 'serial', 'bluetooth', 'bluetoothRequirePairing', 'relay', 'upstream', 'upstreamEncoding', 'upstreamCa', 'logLevel',
-  'httpAuth', 'obexAuth', 'conflictPolicy', 'sessionTimeout']);
+  'httpAuth', 'obexAuth', 'conflictPolicy', 'sessionTimeout', 'phones']);
 
 /** A choice from a flag or the file, checked against its list. */
 function choice<T extends string>(flag: string | undefined, fileValue: unknown, list: readonly T[], def: T, name: string, fw: (k: string) => string, key: string): T {
@@ -265,5 +269,13 @@ export function resolveConfig(opts: ServeOptions, cwd: string = process.cwd()): 
   if (!Number.isInteger(timeout) || timeout < 5 || timeout > 86400) {
     throw new ConfigError(`${opts.sessionTimeout === undefined ? fw('sessionTimeout') : '--session-timeout'}: '${timeoutText}' is not a whole number of seconds from 5 to 86400`, 'SB_ERR_CONFIG_VALUE');
   }
-  return { dataDir, obexTcp, http, serial, bluetooth, bluetoothRequirePairing: requirePairing, relay, logLevel: level as LogLevel, httpAuth, obexAuth, conflictPolicy, sessionTimeoutMs: timeout * 1000 };
+  const phones = parsePhones(file.phones, fw('phones'), obexAuth);
+  if (phones.length > 0 && relay !== undefined) throw new ConfigError(`${fw('phones')}: scheduled host-initiated syncs run on the local store; they do not combine with --relay`, 'SB_ERR_CONFIG_VALUE');
+  for (const p of phones) {
+    const t = p.plan.target;
+    if (t.kind === 'serial' && serial.some((x) => x.path === t.path)) {
+      throw new ConfigError(`${fw('phones')}: ${t.path} is also a phone-initiated serial link; one opener per tty`, 'SB_ERR_CONFIG_VALUE');
+    }
+  }
+  return { dataDir, obexTcp, http, serial, bluetooth, relay, logLevel: level as LogLevel, httpAuth, obexAuth, conflictPolicy, sessionTimeoutMs: timeout * 1000, phones, bluetoothRequirePairing: requirePairing };
 }

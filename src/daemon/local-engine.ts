@@ -14,7 +14,7 @@ import type { ServerSession } from '../ds/session.js';
 import type { StoreKind } from '../ds/ports.js';
 import { writeBackup } from './backup.js';
 import type { EngineConfig, EngineEvent, ProfileLookup } from '../ds/types.js';
-import { loadProfiles, matchProfile } from '../quirks/index.js';
+import { loadProfiles, matchProfile, type ProfileSet } from '../quirks/index.js';
 import { openStore, type SqliteStore } from '../store/index.js';
 import { dumpSyncml } from './dump.js';
 import { childLogger } from './log.js';
@@ -28,18 +28,23 @@ const VERSION = '0.1.0';
 export class LocalEngine {
   readonly store: SqliteStore;
   readonly engine: SyncEngine;
+  /** The device profiles of drivers/. */
+  readonly profiles: ProfileSet;
   readonly #log: Logger;
   readonly #listeners: EngineListener[] = [];
   readonly #timer: NodeJS.Timeout;
   readonly #dataDir: string;
   /** Backups asked for (`?backup`) by live sessions: session key -> datastores and name. */
   readonly #backups = new Map<string, { kinds: Set<StoreKind>; name: string | undefined }>();
+  /** Backup files written for sessions whose caller has not taken them yet (takeBackupFiles). */
+  readonly #written = new Map<string, string[]>();
 
   constructor(cfg: Pick<DaemonConfig, 'dataDir' | 'conflictPolicy' | 'sessionTimeoutMs'>, log: Logger) {
     this.#log = log;
     this.#dataDir = cfg.dataDir;
     this.store = openStore(cfg.dataDir);
     const set = loadProfiles();
+    this.profiles = set;
     const profiles: ProfileLookup = {
       has: (n) => set.has(n),
       resolve: (n) => set.resolve(n),
@@ -90,6 +95,15 @@ export class LocalEngine {
     childLogger(this.#log, { device: session.device, session: session.sessionId, link }).info(`${reason}: session kept for a resend until it times out or the phone starts anew`);
   }
 
+  /**
+   * End a session that will not continue (a host-initiated sync whose link failed: the phone
+   * will not come back on its own). Its events (a failed `end`) go to the log and listeners.
+   */
+  end(session: ServerSession, reason: string, link: string): void {
+    if (session.done) return;
+    this.#emit(session, this.engine.end(session, reason), link);
+  }
+
   #emit(s: ServerSession, events: readonly EngineEvent[], link: string): void {
     const log = childLogger(this.#log, { device: s.device, session: s.sessionId, link });
     for (const e of events) {
@@ -125,9 +139,19 @@ export class LocalEngine {
     try {
       const files = writeBackup(this.store, this.#dataDir, { user: s.user, device: s.device, kinds: [...b.kinds], ...(b.name === undefined ? {} : { name: b.name }), now: Date.now() });
       log.info({ files }, `backup written: ${files.join(', ')}`);
+      this.#written.set(s.key, files);
+      // A caller that never asks (HTTP, phone-initiated links) leaves nothing behind for long.
+      setTimeout(() => this.#written.delete(s.key), 60_000).unref();
     } catch (err) {
       log.error({ code: (err as { code?: string }).code }, `backup failed: ${(err as Error).message}`);
     }
+  }
+
+  /** The backup files the session wrote (`?backup`, `sync --backup`), once. */
+  takeBackupFiles(session: ServerSession): string[] {
+    const files = this.#written.get(session.key) ?? [];
+    this.#written.delete(session.key);
+    return files;
   }
 
   close(): void {

@@ -23,6 +23,8 @@ import type { ObexLinkPump } from './obex-link.js';
 import { listenHttp, type HttpListener, type HttpSyncmlReply, type HttpSyncmlRequest } from '../transport/http-listener.js';
 import { BridgeError } from '../errors.js';
 import { SessionRegistry } from './session-registry.js';
+import type { PhoneScheduler } from './phones.js';
+import type { BluetoothLinks } from '../transport/bluetooth.js';
 
 export interface ServeIo {
   /** Human-readable lines (where everything listens) go here. */
@@ -73,6 +75,10 @@ export function describeListeners(cfg: DaemonConfig): string[] {
     lines.push(`serial OBEX link: ${s.path}${s.profile === undefined ? '' : ` (profile ${s.profile})`}${how}`);
   }
   if (cfg.bluetooth !== undefined) lines.push(`Bluetooth RFCOMM: adapter ${cfg.bluetooth} (SyncML Server SDP record, BlueZ over D-Bus)${note}`);
+  for (const p of cfg.phones) {
+    const when = [p.everyMs === undefined ? undefined : `every ${Math.round(p.everyMs / 1000)} s`, p.onAppear ? 'when it appears' : undefined].filter((x) => x !== undefined).join(' and ');
+    lines.push(`host-initiated sync: ${p.name} ${when}`);
+  }
   if (cfg.relay !== undefined) {
     const enc = cfg.relay.upstreamEncoding === undefined ? '' : ` (upstream encoding ${cfg.relay.upstreamEncoding})`;
     lines.push(`relay: ${cfg.relay.mode} to ${displayUrl(cfg.relay.upstream)}${enc}${cfg.relay.mode === 'passthrough' ? '' : ' — not implemented yet'}`);
@@ -113,6 +119,10 @@ export async function serve(cfg: DaemonConfig, io: ServeIo): Promise<number> {
   const pumps = new Set<ObexLinkPump>();
   let local: LocalEngine | undefined;
   let http: HttpListener | undefined;
+  let scheduler: PhoneScheduler | undefined;
+  /** The Bluetooth driver: serve's own (--bluetooth), or one opened for scheduled syncs. */
+  let bluetooth: BluetoothLinks | undefined;
+  let ownBluetooth: Promise<BluetoothLinks> | undefined;
   if (relay !== undefined || cfg.relay === undefined) {
     for (const hp of cfg.obexTcp) {
       try {
@@ -143,6 +153,7 @@ export async function serve(cfg: DaemonConfig, io: ServeIo): Promise<number> {
           else io.log.info({ bluetooth: event }, `Bluetooth: ${event.type}`);
         });
         listeners.push(bt);
+        bluetooth = bt;
       } catch (err) {
         await Promise.all(listeners.map((l) => l.close()));
         throw err;
@@ -167,6 +178,22 @@ export async function serve(cfg: DaemonConfig, io: ServeIo): Promise<number> {
         throw err;
       }
       io.extraHttp?.(http);
+      if (cfg.phones.length > 0) {
+        const { PhoneScheduler } = await import('./phones.js');
+        const bt = async (): Promise<BluetoothLinks> => {
+          if (bluetooth !== undefined) return bluetooth;
+          const { BluetoothLinks: Links } = await import('../transport/bluetooth.js');
+          ownBluetooth ??= Links.open();
+          return await ownBluetooth;
+        };
+        try {
+          scheduler = new PhoneScheduler(local, cfg.phones, io.log, bt);
+        } catch (err) {
+          local.close();
+          await Promise.all([...listeners.map((l) => l.close()), http?.close()]);
+          throw err;
+        }
+      }
     }
     const profileOf = new Map(cfg.serial.map((s) => [s.path, s.profile] as const));
     for (const l of listeners) {
@@ -198,6 +225,8 @@ export async function serve(cfg: DaemonConfig, io: ServeIo): Promise<number> {
         for (const p of pumps) p.close('shutdown');
         await Promise.all([...pumps].map((p) => p.done));
         await closing;
+        await scheduler?.stop();
+        if (ownBluetooth !== undefined) await (await ownBluetooth.catch(() => undefined))?.close();
         local?.close();
         io.log.info('stopped');
         resolveExit(0);
@@ -207,5 +236,6 @@ export async function serve(cfg: DaemonConfig, io: ServeIo): Promise<number> {
     process.on('SIGINT', stop);
     // Only now: whoever waits for this line may signal us at once.
     io.out('syncml-bridge: ready (SIGTERM or Ctrl-C to stop)');
+    scheduler?.start();
   });
 }

@@ -101,6 +101,8 @@ export class DatastoreState {
   suspended = false;
   /** Changes the client announced (NumberOfChanges), for progress. */
   announced: number | undefined;
+  /** Items received from the client this session (complete ones, failed ones too), for progress. */
+  received = 0;
 
   /** What the device keeps (updated when its DevInf arrives later in the session). */
   dev: DeviceFormat;
@@ -150,6 +152,9 @@ export class DatastoreState {
    */
   clientPackageDone(): void {
     const { store, user, kind, device, now } = this.ctx;
+    if (this.acceptsClientChanges()) {
+      this.ctx.events.push({ type: 'progress', kind, direction: 'from-client', done: this.received, expected: this.announced ?? this.received });
+    }
     if (this.isSlow()) {
       for (const [luid, guid] of store.listMaps(device, kind)) {
         if (!this.seenLuids.has(luid) && !this.touched.has(guid)) store.deleteMapByGuid(device, kind, guid);
@@ -175,7 +180,7 @@ export class DatastoreState {
     this.outgoing = this.sendsToClient() ? this.#serverChanges() : [];
     this.next = 0;
     this.phase = 'server-sync';
-    this.ctx.events.push({ type: 'progress', kind, done: 0, expected: this.outgoing.length });
+    if (this.sendsToClient()) this.ctx.events.push({ type: 'progress', kind, direction: 'to-client', done: 0, expected: this.outgoing.length });
   }
 
   #serverChanges(): OutgoingChange[] {

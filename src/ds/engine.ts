@@ -10,6 +10,7 @@ import { contentTypeOf, decodeMessage, encodeMessage, type Encoding, type SyncML
 import type { ContentHandler, DsStore, StoreKind } from './ports.js';
 import { ServerSession } from './session.js';
 import type { AuthPolicy, EngineConfig, EngineEvent, EngineShared, ProfileLookup } from './types.js';
+import type { UriOptions } from './uri.js';
 
 /** Engine-wide settings. */
 export interface EngineOptions {
@@ -35,6 +36,10 @@ export interface MessageContext {
   readonly respUriBase?: string;
   /** Device profile named by the link (serial PATH=PROFILE). */
   readonly profileName?: string;
+  /** Options of a host-initiated sync, for the session this message starts (ServerSessionOptions.hostOptions). */
+  readonly hostOptions?: UriOptions;
+  /** The user of a session with auth `none` (ServerSessionOptions.localUser). */
+  readonly localUser?: string;
 }
 
 /** The engine's answer to one message. */
@@ -119,6 +124,8 @@ export class SyncEngine {
       random: o.random,
       ...(ctx.respUriBase === undefined ? {} : { respUri: withSessionId(ctx.respUriBase, key) }),
       ...(ctx.profileName === undefined ? {} : { profileName: ctx.profileName }),
+      ...(ctx.hostOptions === undefined ? {} : { hostOptions: ctx.hostOptions }),
+      ...(ctx.localUser === undefined ? {} : { localUser: ctx.localUser }),
       ...(o.profiles === undefined ? {} : { profiles: o.profiles }),
       ...(o.userNames === undefined ? {} : { userNames: o.userNames }),
     });

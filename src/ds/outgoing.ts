@@ -167,7 +167,7 @@ export function fillServerSync(ds: DatastoreState, b: MessageBuilder, limit: num
       if (k.change.op === 'Add') ds.owedMaps.add(sourceIdFor(ds, k.change.guid));
     }
   });
-  events.push({ type: 'progress', kind, done: ds.next, expected: ds.outgoing.length });
+  events.push({ type: 'progress', kind, direction: 'to-client', done: ds.next, expected: ds.outgoing.length });
   return ds.allSent;
 }
 

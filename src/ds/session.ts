@@ -267,8 +267,8 @@ export class ServerSession {
     const store = o.store;
     if (this.#user !== undefined) return { ok: true, status: 200, terminal: false };
     if (o.auth === 'none') {
-      this.#user = LOCAL_USER;
-      this.#events.push({ type: 'auth', ok: true, user: LOCAL_USER, method: 'none', status: hdr.Cred === undefined ? 200 : 212 });
+      this.#user = o.localUser ?? LOCAL_USER;
+      this.#events.push({ type: 'auth', ok: true, user: this.#user, method: 'none', status: hdr.Cred === undefined ? 200 : 212 });
       return { ok: true, status: hdr.Cred === undefined ? 200 : 212, terminal: false };
     }
     const lock = o.shared.lockout;
@@ -462,7 +462,7 @@ export class ServerSession {
       this.#events.push({ type: 'refused', kind, status: 417, reason: `another session of ${this.#device} is syncing ${kind}` });
       return { status: reply(417) };
     }
-    const options = mergeUriOptions(this.#serverOptions, parsed.options);
+    const options = mergeUriOptions(mergeUriOptions(this.#serverOptions, parsed.options), this.#o.hostOptions ?? {});
     if (options.reset === true) {
       store.forgetDeviceStore(this.#device, kind);
       store.clearMaps(this.#device, kind);
@@ -564,12 +564,14 @@ export class ServerSession {
       for (const it of sub.Item) this.#syncItem(r, ds, sub, it, typeOf(sub.Meta?.Type));
     };
     for (const sub of c.commands) runItems(sub);
+    if (ds.acceptsClientChanges()) this.#events.push({ type: 'progress', kind: ds.ctx.kind, direction: 'from-client', done: ds.received, expected: ds.announced ?? null });
   }
 
   #syncItem(r: Reply, ds: DatastoreState, sub: Exclude<import('../syncml/index.js').SyncSubCommand, { commands: unknown }>, it: Item, cmdType: string | undefined): void {
     const luid = it.Source?.LocURI;
     const refs = { ...(it.Target === undefined ? {} : { TargetRef: [it.Target.LocURI] }), ...(it.Source === undefined ? {} : { SourceRef: [it.Source.LocURI] }) };
     const status = (code: number): void => {
+      if (code !== 213) ds.received++;
       if (sub.NoResp !== true) r.out.push(make.status(r.msgRef, sub.CmdID, sub.cmd, code, refs));
     };
     let data = itemBytes(it);

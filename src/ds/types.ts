@@ -2,6 +2,7 @@
  * The engine's public API types (ServerSession in session.ts implements them) and the shared,
  * cross-session pieces the daemon passes in. Pure: time and randomness are arguments.
  */
+import type { UriOptions } from './uri.js';
 import type { Encoding, SyncMLMessage } from '../syncml/index.js';
 import type { DeviceProfile, MatchInput } from '../quirks/index.js';
 import type { ConflictPolicy, ContentHandler, DsStore, StoreKind } from './ports.js';
@@ -50,6 +51,13 @@ export interface ServerSessionOptions {
   readonly random: (n: number) => Uint8Array;
   /** Device profile settings for a known device, if the link knows it (serial PATH=PROFILE). */
   readonly profileName?: string;
+  /**
+   * Options of a host-initiated sync (`syncml-bridge sync --mode/--backup`): applied to every
+   * datastore the device alerts, over any `?sync=`/`?backup` the device's own URIs carry.
+   */
+  readonly hostOptions?: UriOptions;
+  /** The user sessions with auth `none` run as (a host-initiated `sync --user NAME`). Default `local`. */
+  readonly localUser?: string;
   /** The device profiles (drivers/), to match a device by its DevInf. */
   readonly profiles?: ProfileLookup;
   /** Every user name (md5 credentials without LocName are tried against each). */
@@ -97,7 +105,14 @@ export type EngineEvent =
   | { readonly type: 'devinf'; readonly man?: string; readonly mod?: string; readonly changed: boolean }
   | { readonly type: 'item'; readonly kind: StoreKind; readonly direction: 'from-client' | 'to-client'; readonly op: 'add' | 'replace' | 'delete'; readonly status: number; readonly label?: string }
   | { readonly type: 'conflict'; readonly kind: StoreKind; readonly guid: string; readonly resolution: string }
-  | { readonly type: 'progress'; readonly kind: StoreKind; readonly done: number; readonly expected: number }
+  /**
+   * Items done of items expected in one direction of a datastore. `from-client`: items received
+   * from the client (each Add/Replace/Delete, failed ones too) after each of its Sync commands, and
+   * once more when its package is complete; `expected` is its NumberOfChanges, null when it sent
+   * none (SyncML 1.0, or a client that leaves it out) until the package is complete, when it
+   * becomes what was received. `to-client`: our changes sent of those to send, after each message.
+   */
+  | { readonly type: 'progress'; readonly kind: StoreKind; readonly direction: 'from-client' | 'to-client'; readonly done: number; readonly expected: number | null }
   | { readonly type: 'backup'; readonly kind: StoreKind; readonly name: string | undefined }
   | { readonly type: 'refused'; readonly kind?: StoreKind; readonly status: number; readonly reason: string }
   | { readonly type: 'end'; readonly ok: boolean; readonly reason: string; readonly datastores: readonly DatastoreSummary[] };

@@ -45,6 +45,12 @@ export interface ModeBOptions {
   readonly maxMessageBytes?: number;
   /** Passed to ObexClient (packet size, timeout, target). */
   readonly client?: Omit<ObexClientOptions, 'maxMessageBytes'>;
+  /**
+   * A phone that shows a dialog (a Nokia asking whether to accept the PC) answers the SAN with 0xC3
+   * Forbidden until the user answers it (protocol-notes 1.6, 5): PUT the same SAN again after
+   * `delayMs`, at most `attempts` more times. Default: no retry.
+   */
+  readonly forbiddenRetry?: { readonly attempts: number; readonly delayMs: number };
 }
 
 export type ModeBStage = 'connect' | 'san' | 'get' | 'reply' | 'disconnect' | 'link';
@@ -55,6 +61,8 @@ export type ModeBAction =
   | { readonly kind: 'connected'; readonly connectionId: number; readonly peerMaxPacketLength: number }
   /** The phone refused the 1.2 SAN with `response`; the legacy SAN goes out next. */
   | { readonly kind: 'san-fallback'; readonly response: number }
+  /** The phone answered the SAN 0xC3 (a dialog on its screen); the same SAN goes out again at `retryAt`. */
+  | { readonly kind: 'san-forbidden'; readonly attempt: number; readonly retryAt: number }
   | { readonly kind: 'san-accepted'; readonly version: '1.2' | 'legacy' }
   /** The phone's next SyncML message: answer it with reply(). */
   | { readonly kind: 'phone-message'; readonly body: Uint8Array; readonly type: string }
@@ -65,7 +73,7 @@ export type ModeBAction =
   /** Close the link. */
   | { readonly kind: 'close' };
 
-type DriverState = 'idle' | 'connecting' | 'san-binary' | 'san-legacy' | 'getting' | 'waiting-reply' | 'putting' | 'disconnecting' | 'done' | 'failed';
+type DriverState = 'idle' | 'connecting' | 'san-binary' | 'san-legacy' | 'san-wait' | 'getting' | 'waiting-reply' | 'putting' | 'disconnecting' | 'done' | 'failed';
 
 /** One Mode B session over one link. */
 export class ModeBDriver {
@@ -76,8 +84,12 @@ export class ModeBDriver {
   readonly #legacyType: string;
   readonly #getType: string;
   readonly #maxMessage: number;
+  readonly #forbiddenRetry: { readonly attempts: number; readonly delayMs: number };
   #state: DriverState = 'idle';
   #last = false;
+  #forbiddenCount = 0;
+  /** While in san-wait: when to PUT again, and which SAN form. */
+  #retry: { at: number; form: 'san-binary' | 'san-legacy' } | undefined;
 
   /** @throws ObexError SB_ERR_OBEX_SAN_VALUE when no SAN is given or a SAN is over the bound */
   constructor(options: ModeBOptions) {
@@ -92,9 +104,10 @@ export class ModeBDriver {
     this.#getType = options.getType ?? SYNCML_CONTENT_TYPE.WBXML;
     this.#binaryType = options.binaryType ?? SYNCML_CONTENT_TYPE.DS_NOTIFICATION;
     this.#legacyType = options.legacyType ?? this.#getType;
+    this.#forbiddenRetry = options.forbiddenRetry ?? { attempts: 0, delayMs: 0 };
   }
 
-  /** `idle`, `connecting`, `san-binary`, `san-legacy`, `getting`, `waiting-reply`, `putting`, `disconnecting`, `done`, `failed`. */
+  /** `idle`, `connecting`, `san-binary`, `san-legacy`, `san-wait`, `getting`, `waiting-reply`, `putting`, `disconnecting`, `done`, `failed`. */
   get state(): DriverState {
     return this.#state;
   }
@@ -129,6 +142,13 @@ export class ModeBDriver {
   /** Check the OBEX request timer. */
   tick(now: number): ModeBAction[] {
     if (this.#state === 'done' || this.#state === 'failed') return [];
+    const r = this.#retry;
+    if (this.#state === 'san-wait' && r !== undefined) {
+      if (now < r.at) return [];
+      this.#retry = undefined;
+      this.#state = r.form;
+      return r.form === 'san-binary' ? this.#put(this.#binaryType, this.#binary!, 'san', now) : this.#put(this.#legacyType, this.#legacy!, 'san', now);
+    }
     return this.#map(this.#client.tick(now), now);
   }
 
@@ -152,7 +172,7 @@ export class ModeBDriver {
   #stage(): ModeBStage {
     switch (this.#state) {
       case 'connecting': return 'connect';
-      case 'san-binary': case 'san-legacy': return 'san';
+      case 'san-binary': case 'san-legacy': case 'san-wait': return 'san';
       case 'getting': return 'get';
       case 'putting': return 'reply';
       default: return 'disconnect';
@@ -215,11 +235,18 @@ export class ModeBDriver {
       this.#state = 'san-legacy';
       return [{ kind: 'san-fallback', response: code }, ...this.#put(this.#legacyType, this.#legacy, 'san', now)];
     }
+    if ((this.#state === 'san-binary' || this.#state === 'san-legacy') && peer && code === OBEX_RESPONSE.FORBIDDEN && this.#forbiddenCount < this.#forbiddenRetry.attempts) {
+      this.#forbiddenCount++;
+      this.#retry = { at: now + this.#forbiddenRetry.delayMs, form: this.#state };
+      this.#state = 'san-wait';
+      return [{ kind: 'san-forbidden', attempt: this.#forbiddenCount, retryAt: this.#retry.at }];
+    }
     const stage = this.#stage();
     const hex = code === undefined ? '' : ` (0x${code.toString(16)})`;
     let wrapped = error;
     if (peer && code === OBEX_RESPONSE.FORBIDDEN) {
-      wrapped = new ObexError(`phone answered ${stage} with 0xc3 Forbidden: phone showing a dialog? (protocol-notes 1.6)`, error.code, { obexResponse: code, cause: error });
+      const tries = stage === 'san' && this.#forbiddenCount > 0 ? ` (${this.#forbiddenCount + 1} times)` : '';
+      wrapped = new ObexError(`phone answered ${stage} with 0xc3 Forbidden${tries}: phone showing a dialog? (protocol-notes 1.6)`, error.code, { obexResponse: code, cause: error });
     } else if (peer && stage === 'connect') {
       wrapped = new ObexError(`phone refused CONNECT to SYNCML-SYNC${hex}`, OBEX_ERR.TARGET, { obexResponse: code, cause: error });
     } else if (peer && stage === 'san') {

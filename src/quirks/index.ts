@@ -2,7 +2,7 @@
  * Device profiles (pure, except load.ts which reads drivers/): schema, validator, merge, matcher.
  * Other layers import only from here.
  */
-export { PROFILE_SCHEMA, PROFILE_SETTINGS, PROFILE_CHARSETS, profileSchemaJson } from './schema.js';
+export { PROFILE_SCHEMA, PROFILE_SETTINGS, PROFILE_CHARSETS, PROFILE_TIMES, profileSchemaJson } from './schema.js';
 export { PROFILE_ERR, ProfileError, formatIssue, type ProfileErrorCode, type ProfileIssue } from './errors.js';
 export {
   validateProfile,
@@ -14,12 +14,14 @@ export {
   type MatchInput,
   type ProfileCharset,
   type ProfileDatastores,
+  type ProfileDialogRetry,
   type ProfileDocument,
   type ProfileMatch,
   type ProfileObex,
   type ProfileSettings,
   type SettingKey,
   type ProfileSyncmlVersion,
+  type ProfileTimes,
   type UsbId,
 } from './profile.js';
 export { ProfileSet, buildProfileSet, findShadows, type ProfileSource } from './set.js';

@@ -7,7 +7,7 @@
  */
 import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
 import { PROFILE_ERR, ProfileError, type ProfileIssue } from './errors.js';
-import { PROFILE_SCHEMA, PROFILE_SETTINGS, type PROFILE_CHARSETS } from './schema.js';
+import { PROFILE_SCHEMA, PROFILE_SETTINGS, type PROFILE_CHARSETS, type PROFILE_TIMES } from './schema.js';
 
 /** One command of an AT switch (same shape as src/transport/at-switch.ts `AtStep`). */
 export interface ProfileAtStep {
@@ -30,6 +30,15 @@ export interface ProfileAtSwitch {
 
 export type ProfileSyncmlVersion = '1.0' | '1.1' | '1.2';
 export type ProfileCharset = (typeof PROFILE_CHARSETS)[number];
+export type ProfileTimes = (typeof PROFILE_TIMES)[number];
+
+/** Retries of a host-initiated session the phone answered with OBEX 0xC3 (a dialog is showing). */
+export interface ProfileDialogRetry {
+  /** How many more times to try; 0 = give up at once. */
+  attempts: number;
+  /** Pause before each retry, in ms (time for the user to confirm the dialog). */
+  delayMs: number;
+}
 
 /** A USB id as profiles write it: four lower- or upper-case hex digits. */
 export interface UsbId {
@@ -107,6 +116,28 @@ export interface ProfileSettings {
   fieldLimits: Record<string, number>;
   /** Ignore MaxSize values in the phone's DevInf CTCap. */
   ignoreDevInfMaxSize: boolean;
+  /** The phone truncates fields without declaring sizes in CTCap (a shorter field back is a truncation, not an edit). */
+  limitedFieldLengths: boolean;
+  /** Earliest date the phone accepts (`YYYY-MM-DD`), null for no limit. */
+  minDate: string | null;
+  /** Date-times sent to the phone: as the item carries them, local time only, or UTC only. */
+  times: ProfileTimes;
+  /** Prefix before each CATEGORIES value (`X-`), stripped on input; null for none. */
+  categoriesPrefix: string | null;
+  /** Add TYPE=INTERNET to every EMAIL sent to the phone. */
+  emailTypeInternet: boolean;
+  /** Leave out properties with an empty value. */
+  dropEmptyProperties: boolean;
+  /** Quoted-printable for values with 8-bit characters. */
+  quoteEightBit: boolean;
+  /** Fold long lines (false: never fold). */
+  foldLines: boolean;
+  /** All-day events as DTSTART ...T000000Z / DTEND ...T240000Z. */
+  allDayUtcRange: boolean;
+  /** One Status per item (false: the phone breaks on many Statuses). */
+  perItemStatus: boolean;
+  /** Retries when a host-initiated session gets OBEX 0xC3. */
+  dialogRetry: ProfileDialogRetry;
 }
 
 export type SettingKey = (typeof PROFILE_SETTINGS)[number];
@@ -134,6 +165,17 @@ export interface ProfileDocument {
   alarmsUtc?: boolean;
   fieldLimits?: Record<string, number>;
   ignoreDevInfMaxSize?: boolean;
+  limitedFieldLengths?: boolean;
+  minDate?: string | null;
+  times?: ProfileTimes;
+  categoriesPrefix?: string | null;
+  emailTypeInternet?: boolean;
+  dropEmptyProperties?: boolean;
+  quoteEightBit?: boolean;
+  foldLines?: boolean;
+  allDayUtcRange?: boolean;
+  perItemStatus?: boolean;
+  dialogRetry?: Partial<ProfileDialogRetry>;
   /** One note per setting (and `match`): device, firmware, source, what goes wrong without it. */
   evidence?: Partial<Record<SettingKey | 'match', string>>;
 }
@@ -243,12 +285,12 @@ export function validateProfile(json: unknown, file?: string): ProfileDocument {
   return doc;
 }
 
-const OBJECT_SETTINGS = new Set<SettingKey>(['datastores', 'charset', 'obex', 'fieldLimits']);
+const OBJECT_SETTINGS = new Set<SettingKey>(['datastores', 'charset', 'obex', 'fieldLimits', 'dialogRetry']);
 
 /**
  * Merge an `extends` chain, root first (`00-default`, then the family, then the model). Later
- * profiles override earlier ones setting by setting; `datastores`, `charset`, `obex` and
- * `fieldLimits` merge member by member; `atSwitch` is replaced whole (null removes it).
+ * profiles override earlier ones setting by setting; `datastores`, `charset`, `obex`,
+ * `fieldLimits` and `dialogRetry` merge member by member; `atSwitch` is replaced whole (null removes it).
  * @param chain validated documents, each extending the one before it
  * @throws ProfileError SB_ERR_PROFILE_CHAIN when the chain is not one line from a root, or a
  *   setting is still missing after the merge
@@ -316,6 +358,7 @@ function requiredMissing(settings: Record<string, unknown>): string[] {
     datastores: ['contacts', 'calendar', 'tasks', 'notes', 'calendarHoldsTasks'],
     charset: ['input', 'output'],
     obex: ['maxPacket', 'target'],
+    dialogRetry: ['attempts', 'delayMs'],
   };
   for (const [key, members] of Object.entries(nested)) {
     const value = settings[key] as Record<string, unknown> | undefined;

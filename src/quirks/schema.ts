@@ -26,7 +26,21 @@ export const PROFILE_SETTINGS = [
   'alarmsUtc',
   'fieldLimits',
   'ignoreDevInfMaxSize',
+  'limitedFieldLengths',
+  'minDate',
+  'times',
+  'categoriesPrefix',
+  'emailTypeInternet',
+  'dropEmptyProperties',
+  'quoteEightBit',
+  'foldLines',
+  'allDayUtcRange',
+  'perItemStatus',
+  'dialogRetry',
 ] as const;
+
+/** How the phone wants date-times: as the item carries them, always local time, always UTC. */
+export const PROFILE_TIMES = ['as-is', 'local', 'utc'] as const;
 
 /** Charsets a phone may use for vCard/vCalendar payloads. */
 export const PROFILE_CHARSETS = ['UTF-8', 'ISO-8859-1', 'windows-1252'] as const;
@@ -158,6 +172,27 @@ export const PROFILE_SCHEMA = {
       additionalProperties: { type: 'integer', minimum: 1 },
     },
     ignoreDevInfMaxSize: { type: 'boolean' },
+    limitedFieldLengths: { type: 'boolean', description: 'The phone truncates fields without declaring sizes in CTCap.' },
+    minDate: {
+      type: ['string', 'null'],
+      pattern: '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$',
+      description: 'Earliest date (YYYY-MM-DD) the phone accepts; null: no limit.',
+    },
+    times: { enum: [...PROFILE_TIMES], description: 'as-is, local (floating local time only) or utc (UTC only) for date-times sent to the phone.' },
+    categoriesPrefix: { type: ['string', 'null'], minLength: 1, description: 'Prefix the phone puts before each CATEGORIES value (stripped on input); null: none.' },
+    emailTypeInternet: { type: 'boolean', description: 'Add TYPE=INTERNET to every vCard EMAIL sent to the phone.' },
+    dropEmptyProperties: { type: 'boolean', description: 'Leave out vCard/vCalendar properties with an empty value.' },
+    quoteEightBit: { type: 'boolean', description: 'Encode property values holding 8-bit characters as quoted-printable.' },
+    foldLines: { type: 'boolean', description: 'Fold long vCard/vCalendar lines (false: never fold).' },
+    allDayUtcRange: { type: 'boolean', description: 'All-day events are written as DTSTART ...T000000Z / DTEND ...T240000Z.' },
+    perItemStatus: { type: 'boolean', description: 'Send one Status per item (false: the phone breaks on many Statuses).' },
+    dialogRetry: {
+      type: 'object',
+      additionalProperties: false,
+      minProperties: 1,
+      description: 'Host-initiated sessions: how often and after how long to retry when the phone answers OBEX 0xC3 (a dialog on its screen).',
+      properties: { attempts: { type: 'integer', minimum: 0, maximum: 10 }, delayMs: { type: 'integer', minimum: 0, maximum: 600000 } },
+    },
     evidence: {
       type: 'object',
       propertyNames: { enum: [...PROFILE_SETTINGS, 'match'] },

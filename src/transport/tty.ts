@@ -15,7 +15,11 @@
 import { constants as fsConstants } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
+import { read as fsRead } from 'node:fs';
+import { promisify } from 'node:util';
 import { SerialPort } from 'serialport';
+// serialport's own Unix read, given a read function that reports end of file (see guardHangUp)
+import { unixRead } from '@serialport/bindings-cpp/dist/unix-read.js';
 import { TransportError } from '../errors.js';
 import { AtDialog, type AtAction, type AtDialogOptions, type AtResult } from './at-dialog.js';
 import { AT_ERR, AtError } from './at-switch.js';
@@ -303,6 +307,7 @@ async function openPort(port: SerialPort, path: string): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
       await new Promise<void>((resolve, reject) => port.open((err) => (err ? reject(err) : resolve())));
+      guardHangUp(port);
       return;
     } catch (err) {
       if (attempt >= OPEN_ATTEMPTS || openFailure(err) !== 'busy') throw ttyOpenError(path, err);
@@ -310,6 +315,27 @@ async function openPort(port: SerialPort, path: string): Promise<void> {
     }
   }
 }
+
+/**
+ * serialport's Unix read loops at once, without waiting, whenever read() returns 0 bytes: a tty
+ * whose other end hung up (a pty whose master closed, a modem port after HUP) then spins a core
+ * and fills memory with promises instead of ending the link. Reading 0 bytes from a blocking-mode
+ * tty read means end of file, so it is turned into the disconnect error serialport closes the port
+ * on (ENXIO, as on a USB unplug).
+ */
+function guardHangUp(port: SerialPort): void {
+  const binding = port.port as unknown as ({ read: (buffer: Buffer, offset: number, length: number) => Promise<{ bytesRead: number; buffer: Buffer }>; poller?: unknown }) | undefined;
+  if (binding === undefined || process.platform === 'win32' || binding.poller === undefined) return;
+  const fsReadAsync = (async (fd: number, buffer: Buffer, offset: number, length: number, position: number | null) => {
+    const r = await readAsync(fd, buffer, offset, length, position);
+    if (r.bytesRead === 0) throw Object.assign(new Error('the tty hung up (end of file)'), { code: 'ENXIO' });
+    return r;
+  }) as unknown as typeof readAsync;
+  binding.read = (buffer: Buffer, offset: number, length: number) =>
+    unixRead({ binding: binding as unknown as Parameters<typeof unixRead>[0]['binding'], buffer, offset, length, fsReadAsync });
+}
+
+const readAsync = promisify(fsRead);
 
 const OPEN_ATTEMPTS = 4;
 const OPEN_RETRY_MS = 100;

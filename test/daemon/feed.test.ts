@@ -56,7 +56,7 @@ test('engine events map to feed channels with the context, the datastore and the
     [{ type: 'alert', kind: 'contacts', uri: 'Contacts', requested: 200, mode: 'slow', status: 508, reason: 'no anchors' }, 'datastore:alert', 'contacts', { uri: 'Contacts', requested: 200, mode: 'slow', status: 508, reason: 'no anchors' }],
     [{ type: 'item', kind: 'calendar', direction: 'to-client', op: 'add', status: 201, label: 'Dentist' }, 'datastore:item', 'calendar', { direction: 'to-client', op: 'add', status: 201, label: 'Dentist' }],
     [{ type: 'conflict', kind: 'contacts', guid: 'g1', resolution: 'server-wins' }, 'datastore:conflict', 'contacts', { guid: 'g1', resolution: 'server-wins' }],
-    [{ type: 'progress', kind: 'contacts', done: 3, expected: 10 }, 'session:progress', 'contacts', { done: 3, expected: 10 }],
+    [{ type: 'progress', kind: 'contacts', direction: 'from-client', done: 3, expected: 10 }, 'session:progress', 'contacts', { direction: 'from-client', done: 3, expected: 10 }],
     [{ type: 'backup', kind: 'notes', name: undefined }, 'datastore:backup', 'notes', { name: undefined }],
     [{ type: 'refused', status: 406, reason: 'no such store' }, 'session:refused', null, { status: 406, reason: 'no such store' }],
     [{ type: 'end', ok: true, reason: 'done', datastores: [] }, 'session:end', null, { ok: true, reason: 'done', datastores: [] }],
@@ -82,7 +82,7 @@ test('a subscriber gets the backlog, then feed:live, then live events', async ()
   await withFeed({}, async (feed, url) => {
     feed.publish(makeFeedEvent('session:start', CTX, { transport: 'serial' }, T0));
     feed.publish(engineEventToFeed({ type: 'devinf', man: 'Nokia', mod: '6230i', changed: false }, CTX, T0));
-    feed.publish(engineEventToFeed({ type: 'progress', kind: 'contacts', done: 1, expected: 2 }, CTX, T0));
+    feed.publish(engineEventToFeed({ type: 'progress', kind: 'contacts', direction: 'from-client', done: 1, expected: 2 }, CTX, T0));
     const a = subscribe(`${url}/feed`);
     const backlog = await a.live;
     assert.deepEqual(backlog.map((m) => [m.seq, m.channel]), [[1, 'session:start'], [2, 'device:seen'], [3, 'session:progress']]);

@@ -35,7 +35,7 @@ const session: EngineEvent[] = [
   { type: 'item', kind: 'contacts', direction: 'to-client', op: 'replace', status: 200 },
   { type: 'item', kind: 'contacts', direction: 'to-client', op: 'delete', status: 500 },
   { type: 'conflict', kind: 'contacts', guid: 'g1', resolution: 'server-wins' },
-  { type: 'progress', kind: 'contacts', done: 3, expected: 3 },
+  { type: 'progress', kind: 'contacts', direction: 'from-client', done: 3, expected: 3 },
   { type: 'end', ok: true, reason: 'done', datastores: [] },
 ];
 

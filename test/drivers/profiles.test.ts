@@ -109,10 +109,14 @@ describe('drivers/: the shipped profiles', () => {
     assert.deepEqual(switches, [
       '10-generic: AT+CPROT=0',
       'motorola/00-family: AT+MODE=22',
+      'motorola/10-v3: AT+MODE=22',
       'siemens/00-family: AT^SQWE? / AT^SQWE=0 / AT^SQWE=3',
       'siemens/10-s55: AT^SQWE? / AT^SQWE=0 / AT^SQWE=3',
+      'siemens/10-sx1: AT^SQWE? / AT^SQWE=0 / AT^SQWE=3',
       'sonyericsson/00-family: AT*EOBEX',
       'sonyericsson/10-k750: AT*EOBEX',
+      'sonyericsson/20-uiq: AT*EOBEX',
+      'sonyericsson/21-t68: AT*EOBEX',
     ]);
   });
 

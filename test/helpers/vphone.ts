@@ -56,12 +56,7 @@ export class Vphone {
 
   /** Stop it (SIGTERM, then SIGKILL) and wait for the exit. */
   async stop(): Promise<void> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    const exited = new Promise<void>((r) => this.child.once('exit', () => r()));
-    this.child.kill('SIGTERM');
-    const t = setTimeout(() => this.child.kill('SIGKILL'), 5000);
-    await exited;
-    clearTimeout(t);
+    await stopChild(this.child);
   }
 
   /** Lines of its log that report protocol violations by the daemon. */
@@ -155,4 +150,104 @@ export class PtyPair {
     this.child.kill('SIGTERM');
     await exited;
   }
+}
+
+export interface PhoneServerOptions {
+  readonly vphonePy: string;
+  /** The peers copy's folder (syncevo-client.sh). */
+  readonly peers: string;
+  readonly dir: string;
+  readonly name: string;
+  /** The phone's SyncEvolution data directory (one vCard per file). */
+  readonly phoneData: string;
+  /** `tcp` (a loopback port is chosen) or a tty path: vphone answers AT commands there first. */
+  readonly link: 'tcp' | { readonly serial: string };
+  /** The SyncML device id SyncEvolution sends. */
+  readonly deviceId: string;
+  /** Extra SyncEvolution environment (SYNCEVO_URI=Contact, ...). */
+  readonly env?: readonly string[];
+  /** Run this before SyncEvolution: `WRAPPER SAN_SERVER_ID bash syncevo-client.sh ...`. */
+  readonly wrapper?: string;
+  readonly extra?: readonly string[];
+}
+
+/**
+ * vphone in phone-server mode ("PC Suite" phone: OBEX server, SyncML client): on our SAN it runs
+ * SyncEvolution's client (syncevo-client.sh) on `phoneData`; its HTTP requests become the GETs
+ * our `sync` command answers.
+ */
+export class PhoneServer {
+  readonly child: ChildProcess;
+  readonly log: string;
+  readonly syncLog: string;
+  port = 0;
+  #stderr = '';
+
+  private constructor(child: ChildProcess, log: string, syncLog: string) {
+    this.child = child;
+    this.log = log;
+    this.syncLog = syncLog;
+    child.stderr?.on('data', (b: Buffer) => { this.#stderr += b.toString(); });
+  }
+
+  static async start(o: PhoneServerOptions, httpPort: number): Promise<PhoneServer> {
+    const ready = join(o.dir, `${o.name}.port`);
+    const log = join(o.dir, `${o.name}.log`);
+    const syncLog = join(o.dir, `${o.name}-syncevolution.log`);
+    const client = `bash ${join(o.peers, 'syncevo-client.sh')} {url} test test ${o.phoneData} {san_mode} on`;
+    const syncCmd = o.wrapper === undefined ? client : `${o.wrapper} {san_server_id} ${client}`;
+    const env = [`SYNCEVO_DEVICE_ID=${o.deviceId}`, `SYNCEVO_CLIENT_HOME=${join(o.dir, `${o.name}-state`)}`, 'SYNCEVO_LOGDIR=none', 'SYNCEVO_PREVENT_SLOW_SYNC=0', ...(o.env ?? [])];
+    const link = o.link === 'tcp' ? ['--listen', '127.0.0.1:0', '--ready-file', ready] : ['--serial', o.link.serial, '--at-mode', 'on'];
+    const child = spawn('/usr/bin/python3', [o.vphonePy, 'phone-server', ...link, '--http', `127.0.0.1:${httpPort}`, '--sync-cmd', syncCmd,
+      ...env.flatMap((e) => ['--sync-env', e]), '--sync-output', syncLog, '--log', log, '--quiet', '--max-runtime', '900', '--sync-grace', '5',
+      ...(o.extra ?? [])], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const p = new PhoneServer(child, log, syncLog);
+    if (o.link === 'tcp') {
+      for (let i = 0; i < 300 && !existsSync(ready); i++) {
+        if (child.exitCode !== null) throw new Error(`vphone phone-server exited ${child.exitCode}: ${p.#stderr}`);
+        await sleep(50);
+      }
+      if (!existsSync(ready)) {
+        child.kill('SIGKILL');
+        throw new Error(`vphone phone-server did not become ready: ${p.#stderr}`);
+      }
+      p.port = Number(readFileSync(ready, 'utf8').trim());
+    } else {
+      // on a tty it is ready once its log says it opened the port
+      for (let i = 0; i < 300 && !p.logText().includes('serial line'); i++) {
+        if (child.exitCode !== null) throw new Error(`vphone phone-server exited ${child.exitCode}: ${p.#stderr}`);
+        await sleep(50);
+      }
+    }
+    return p;
+  }
+
+  /** SyncEvolution's summary lines (`syncevo-client: OK ...`), one per run that ended. */
+  runs(): string[] {
+    return existsSync(this.syncLog) ? readFileSync(this.syncLog, 'utf8').split('\n').filter((l) => l.startsWith('syncevo-client:')) : [];
+  }
+
+  /** Wait until `n` SyncEvolution runs have ended (it writes its line after our DISCONNECT). */
+  async waitRuns(n: number): Promise<string[]> {
+    for (let i = 0; i < 400 && this.runs().length < n; i++) await sleep(50);
+    return this.runs();
+  }
+
+  logText(): string {
+    return existsSync(this.log) ? readFileSync(this.log, 'utf8') : '';
+  }
+
+  async stop(): Promise<void> {
+    await stopChild(this.child);
+  }
+}
+
+/** SIGTERM, then SIGKILL after 5 s; resolves once the process has exited. */
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  child.kill('SIGTERM');
+  const t = setTimeout(() => child.kill('SIGKILL'), 5000);
+  await exited;
+  clearTimeout(t);
 }

@@ -85,6 +85,14 @@ function run(driver: ModeBDriver, server: ObexServer, phoneMessages: Uint8Array[
     }
     for (const bytes of fromPhone) next.push(...driver.feed(bytes, now));
     toPhone = next;
+    // a retry after 0xC3 waits for its time: the clock jumps there (one early tick sends nothing)
+    if (toPhone.length === 0 && driver.state === 'san-wait') {
+      const wait = log.findLast((a) => a.kind === 'san-forbidden');
+      assert.ok(wait?.kind === 'san-forbidden');
+      assert.deepEqual(driver.tick(wait.retryAt - 1), []);
+      now = wait.retryAt;
+      toPhone = driver.tick(now);
+    }
   }
   return { phone, driver: log, requestCodes, typeHeaders };
 }
@@ -151,6 +159,31 @@ test('every fallback code triggers the legacy SAN; 0xC3 Forbidden does not and h
       assert.equal(log.at(-1)?.kind, 'done', `0x${code.toString(16)}`);
     }
   }
+});
+
+test('0xC3 to the SAN (a dialog on the phone): the same SAN again after the delay, then the session runs', () => {
+  const driver = new ModeBDriver({ san: { binary: BINARY_SAN, legacy: LEGACY_SAN }, forbiddenRetry: { attempts: 3, delayMs: 5000 } });
+  let refusals = 0;
+  const refuse = (t: string | undefined): number | undefined => (t === SYNCML_CONTENT_TYPE.DS_NOTIFICATION && refusals++ < 2 ? OBEX_RESPONSE.FORBIDDEN : undefined);
+  const { phone, driver: log } = run(driver, new ObexServer(), [blob(10, 1)], [blob(10, 2)], refuse);
+  assert.deepEqual(log.filter((a) => a.kind === 'san-forbidden').map((a) => a.kind === 'san-forbidden' && a.attempt), [1, 2]);
+  assert.ok(!log.some((a) => a.kind === 'san-fallback'), 'a dialog is not a reason for the legacy SAN');
+  assert.ok(log.some((a) => a.kind === 'san-accepted' && a.version === '1.2'));
+  assert.deepEqual(phone.received[0]!.body, BINARY_SAN);
+  assert.equal(log.at(-1)?.kind, 'done');
+});
+
+test('0xC3 to the SAN more often than the retries allow: a dialog error that counts the tries', () => {
+  const driver = new ModeBDriver({ san: { legacy: LEGACY_SAN }, forbiddenRetry: { attempts: 2, delayMs: 1000 } });
+  const { phone, driver: log } = run(driver, new ObexServer(), [blob(10, 1)], [blob(10, 2)], () => OBEX_RESPONSE.FORBIDDEN);
+  assert.equal(log.filter((a) => a.kind === 'san-forbidden').length, 2);
+  const err = log.find((a) => a.kind === 'error');
+  assert.ok(err?.kind === 'error');
+  assert.equal(err.stage, 'san');
+  assert.equal(err.error.obexResponse, 0xc3);
+  assert.match(err.error.message, /3 times.*dialog/);
+  assert.equal(phone.received.length, 0);
+  assert.equal(log.at(-1)?.kind, 'close');
 });
 
 test('SAN refused both ways: one error naming both, with the phone response code', () => {

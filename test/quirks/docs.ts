@@ -22,6 +22,17 @@ export function rootDoc(): ProfileDocument {
     alarmsUtc: false,
     fieldLimits: { N: 100 },
     ignoreDevInfMaxSize: false,
+    limitedFieldLengths: false,
+    minDate: null,
+    times: 'as-is',
+    categoriesPrefix: null,
+    emailTypeInternet: false,
+    dropEmptyProperties: false,
+    quoteEightBit: false,
+    foldLines: true,
+    allDayUtcRange: false,
+    perItemStatus: true,
+    dialogRetry: { attempts: 0, delayMs: 0 },
   });
 }
 

@@ -43,6 +43,24 @@ describe('mergeProfiles', () => {
     assert.equal(p.atSwitch, null, 'a model may remove its family\'s AT switch with null');
   });
 
+  it('merges dialogRetry member by member and lets null clear an inherited prefix or date', () => {
+    const root = rootDoc();
+    const family = childDoc('acme/00-family', '00-default', { dialogRetry: { attempts: 3, delayMs: 5000 }, categoriesPrefix: 'X-', minDate: '1980-01-01', times: 'local' });
+    const model = childDoc('acme/10-x1', 'acme/00-family', { dialogRetry: { delayMs: 1000 }, categoriesPrefix: null, minDate: null });
+    for (const d of [root, family, model]) validateProfile(d);
+    const p = mergeProfiles([root, family, model]);
+    assert.deepEqual(p.dialogRetry, { attempts: 3, delayMs: 1000 });
+    assert.equal(p.categoriesPrefix, null);
+    assert.equal(p.minDate, null);
+    assert.equal(p.times, 'local');
+    assert.equal(p.origin.times, 'acme/00-family');
+    assert.equal(p.origin.dialogRetry, 'acme/10-x1');
+    const f = mergeProfiles([root, family]);
+    assert.equal(f.categoriesPrefix, 'X-');
+    assert.equal(f.minDate, '1980-01-01');
+    assert.equal(mergeProfiles([root]).perItemStatus, true);
+  });
+
   it('stops at the family when the model is not in the chain', () => {
     const [root, family] = chain();
     const p = mergeProfiles([root, family]);

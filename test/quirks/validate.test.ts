@@ -63,6 +63,17 @@ const BAD: readonly (readonly [string, Mutate, string])[] = [
   ['field limit not an integer', (d) => { d.fieldLimits = { N: 'short' }; d.evidence.fieldLimits = 'limit as text (test data).'; }, '/fieldLimits/N'],
   ['field limit for a lower-case property', (d) => { d.fieldLimits = { tel: 20 }; d.evidence.fieldLimits = 'lower-case name (test data).'; }, '/fieldLimits/tel'],
   ['root profile without every setting', (d) => { delete d.extends; }, '/syncmlVersion'],
+  ['root profile without a newer setting', (d) => { delete d.extends; }, '/dialogRetry'],
+  ['minDate not a calendar date', (d) => { d.minDate = '1980'; d.evidence.minDate = 'year only (test data).'; }, '/minDate'],
+  ['minDate with a month 13', (d) => { d.minDate = '1980-13-01'; d.evidence.minDate = 'no such month (test data).'; }, '/minDate'],
+  ['times outside the enum', (d) => { d.times = 'floating'; d.evidence.times = 'not a times mode (test).'; }, '/times'],
+  ['categoriesPrefix empty', (d) => { d.categoriesPrefix = ''; d.evidence.categoriesPrefix = 'empty prefix (test data).'; }, '/categoriesPrefix'],
+  ['limitedFieldLengths not a boolean', (d) => { d.limitedFieldLengths = 'yes'; d.evidence.limitedFieldLengths = 'as text (test data).'; }, '/limitedFieldLengths'],
+  ['perItemStatus without its evidence note', (d) => { d.perItemStatus = false; }, '/evidence/perItemStatus'],
+  ['dialogRetry attempts above 10', (d) => { d.dialogRetry = { attempts: 11 }; d.evidence.dialogRetry = 'too many retries (test).'; }, '/dialogRetry/attempts'],
+  ['dialogRetry negative delay', (d) => { d.dialogRetry = { delayMs: -1 }; d.evidence.dialogRetry = 'negative delay (test).'; }, '/dialogRetry/delayMs'],
+  ['dialogRetry unknown member', (d) => { d.dialogRetry = { tries: 2 }; d.evidence.dialogRetry = 'misspelt member (test).'; }, '/dialogRetry/tries'],
+  ['dialogRetry empty', (d) => { d.dialogRetry = {}; d.evidence.dialogRetry = 'nothing inside (test data).'; }, '/dialogRetry'],
 ];
 
 describe('validateProfile', () => {
@@ -90,6 +101,22 @@ describe('validateProfile', () => {
       );
     });
   }
+
+  it('accepts the vFormat, date and dialog settings, null included where it means "none"', () => {
+    const doc = family();
+    Object.assign(doc, {
+      limitedFieldLengths: true, minDate: '1980-01-01', times: 'local', categoriesPrefix: 'X-', emailTypeInternet: true,
+      dropEmptyProperties: true, quoteEightBit: true, foldLines: false, allDayUtcRange: true, perItemStatus: false,
+      dialogRetry: { attempts: 3, delayMs: 5000 },
+    });
+    const evidence = doc['evidence'] as Record<string, string>;
+    for (const key of ['limitedFieldLengths', 'minDate', 'times', 'categoriesPrefix', 'emailTypeInternet', 'dropEmptyProperties', 'quoteEightBit', 'foldLines', 'allDayUtcRange', 'perItemStatus', 'dialogRetry']) {
+      evidence[key] = `${key} for ACME (test data).`;
+    }
+    assert.equal(validateProfile(doc), doc);
+    Object.assign(doc, { minDate: null, categoriesPrefix: null });
+    assert.equal(validateProfile(doc), doc);
+  });
 
   it('rejects non-objects with a document-level issue', () => {
     for (const value of [null, 42, 'profile', [family()]]) {

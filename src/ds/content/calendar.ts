@@ -96,7 +96,7 @@ export function createCalendarHandler(kind: CalendarKind): ContentHandler {
     normalise(data: Uint8Array, type: string | undefined, dev: DeviceFormat): NormalisedItem {
       const media = mediaTypeOf(type, data);
       checkType(kind, media.type);
-      const charset = inputCharset(media, dev);
+      const charset = inputCharset(media, dev, data);
       const items = parsing(() => parseAny(decodeText(data, charset), media.type, charset)).filter(wanted);
       if (items.length === 0) throw badData(`no ${what} in the ${kind} item`, 'NO_ITEM');
       return storeItems(items);

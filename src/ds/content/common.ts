@@ -107,13 +107,32 @@ export function isUtf8(charset: string | undefined): boolean {
   return charset === undefined || /^utf-?8$/i.test(charset.trim());
 }
 
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/** True when the bytes hold at least one multi-byte UTF-8 sequence and are valid UTF-8 throughout. */
+function isMultibyteUtf8(data: Uint8Array): boolean {
+  if (!data.some((b) => b >= 0x80)) return false;
+  try {
+    STRICT_UTF8.decode(data);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * The charset to decode an incoming item with: the type's charset parameter, else the device's
  * (profile) charset; undefined for UTF-8, so that decoding tries UTF-8 and falls back to Latin-1.
+ * A profile's 8-bit charset (Sony Ericsson's Latin-1) gives way when the item is valid UTF-8 with
+ * non-ASCII text in it: Latin-1 text almost never forms valid multi-byte UTF-8 (accented letters
+ * followed by ASCII do not), and a phone of that family with newer firmware, or a wrongly matched
+ * phone, sends UTF-8 that Latin-1 decoding would garble.
  */
-export function inputCharset(media: MediaType, dev: DeviceFormat): string | undefined {
-  const cs = media.charset ?? dev.charset;
-  return isUtf8(cs) ? undefined : cs;
+export function inputCharset(media: MediaType, dev: DeviceFormat, data?: Uint8Array): string | undefined {
+  if (media.charset !== undefined) return isUtf8(media.charset) ? undefined : media.charset;
+  const cs = dev.charset;
+  if (isUtf8(cs) || (data !== undefined && isMultibyteUtf8(data))) return undefined;
+  return cs;
 }
 
 /** Decode a whole object (for the calendar and note codecs, which take text). */

@@ -217,7 +217,7 @@ export function createContactsHandler(): ContentHandler {
     normalise(data: Uint8Array, type: string | undefined, dev: DeviceFormat): NormalisedItem {
       const media = mediaTypeOf(type, data);
       if (!TAKES.has(media.type)) throw unsupportedType('contacts', media.type);
-      const charset = inputCharset(media, dev);
+      const charset = inputCharset(media, dev, data);
       return storeCard(parsing(() => parseVCard(data, charset === undefined ? {} : { defaultCharset: charset })));
     },
 

@@ -108,7 +108,7 @@ export function createNotesHandler(): ContentHandler {
     normalise(data: Uint8Array, type: string | undefined, dev: DeviceFormat): NormalisedItem {
       const media = mediaTypeOf(type, data);
       if (!TAKES.has(media.type)) throw unsupportedType('notes', media.type);
-      const charset = inputCharset(media, dev);
+      const charset = inputCharset(media, dev, data);
       return storeNote(parsing(() => parseText(decodeText(data, charset), media.type, charset)));
     },
 

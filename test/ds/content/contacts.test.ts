@@ -44,6 +44,15 @@ test('a Sony-Ericsson-style 2.1 card: 8-bit Latin-1 and QP Latin-1 -> stored 3.0
   assert.equal(h.normalise(raw, 'text/x-vcard', SE).label, 'Jörg');
 });
 
+test('a Latin-1 profile gives way to an item that is valid multi-byte UTF-8; 8-bit Latin-1 that is not UTF-8 stays Latin-1', () => {
+  const utf8Card = card('VERSION:3.0', 'N:Müller;Jürgen;;;', 'FN:Jürgen Müller 山田');
+  assert.equal(h.normalise(utf8Card, 'text/vcard', SE).label, 'Jürgen Müller 山田');
+  const latin = Buffer.concat([Buffer.from('BEGIN:VCARD\r\nVERSION:2.1\r\nN:M'), Buffer.from([0xfc]), Buffer.from('ller;J'), Buffer.from([0xfc]), Buffer.from('rgen\r\nEND:VCARD\r\n')]);
+  assert.equal(h.normalise(latin, 'text/x-vcard', SE).label, 'Jürgen Müller');
+  // an explicit charset on the type always wins
+  assert.match(h.normalise(utf8Card, 'text/vcard; charset=ISO-8859-1', SE).label ?? '', /^JÃ¼rgen MÃ¼ller /);
+});
+
 test('round trips through both formats keep every property (QP soft breaks, 2.1 folding, LF-only, groups)', () => {
   for (const name of ['vcard21-qp-soft-folded.vcf', 'vcard21-bare-types.vcf', 'vcard30-lowercase-lf.vcf', 'vcard21-n9-bogus-soft-break.vcf', 'vcard21-latin1.vcf']) {
     const n = h.normalise(fixture(name), undefined, ANY);
