@@ -19,13 +19,14 @@
 // Assertions are on data: the bridge's store through `syncml-bridge export --format json` and the
 // phone's SyncEvolution data dir, plus the bridge's log lines about each link.
 import assert from 'node:assert/strict';
-import { readdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { fnSet, genVcards, itemCount } from '../helpers/syncevo.js';
+import { fnSet, genVcards, itemCount, normalisedFn } from '../helpers/syncevo.js';
+import { runBin } from '../helpers/cli.js';
 import { BluetoothLinks } from '../../src/transport/bluetooth.js';
 import { TransportError } from '../../src/errors.js';
-import { adapterProperty, Bridge, card, COPY, freshRadio, linkEvents, pair, Phone, requireGuest, stopAll, WORK } from './harness.js';
+import { aclLinks, adapterProperty, alignHandles, Bridge, card, COPY, freshRadio, linkEvents, pair, PcSuitePhone, Phone, requireGuest, runBinAsync, stopAll, stopChild, noAcl, waitFor, WORK } from './harness.js';
 
 before(() => requireGuest());
 after(async () => stopAll());
@@ -66,26 +67,80 @@ describe('Bluetooth against real BlueZ in the VM', { timeout: 1_200_000 }, () =>
     assert.equal(await bridge.stop(), 0);
   });
 
+  test('2 host-initiated: sync --bluetooth ADDR --adapter hci0 finds the phone\'s SyncML Client record, slow sync of 60 contacts, then two-way', async () => {
+    await freshRadio(1);
+    const phone = await PcSuitePhone.start('s2', 'hci1');
+    await genVcards(COPY, phone.data, 60, 21);
+    const p = pair('hci1');
+    const dataDir = join(WORK, 's2', 'var');
+    const sync = async (round: number, mode: string, fromPhone: number, toPhone: number): Promise<void> => {
+      const r = await runBinAsync(['sync', '--bluetooth', p.phone.toLowerCase(), '--adapter', 'hci0', '--store', 'contacts', '--data-dir', dataDir], 300_000);
+      const why = `${r.stdout}${r.stderr}\n--- client record\n${phone.recordText().slice(-1500)}\n--- vphone\n${phone.server.logText().slice(-2000)}`;
+      assert.equal(r.code, 0, why);
+      assert.match(r.stdout, new RegExp(`^contacts \\(.*\\) ${mode}: phone -> bridge \\+${fromPhone} ~0 -0, bridge -> phone \\+${toPhone} ~0 -0$`, 'm'), why);
+      const runs = await phone.server.waitRuns(round);
+      assert.match(runs[round - 1] ?? '', /^syncevo-client: OK /, runs.join('\n'));
+    };
+    await sync(1, 'slow', 60, 0);
+    const stored = (): string[] => {
+      const out = runBin(['export', '--user', 'local', '--store', 'contacts', '--format', 'json', '--data-dir', dataDir]);
+      assert.equal(out.status, 0, out.stderr);
+      return (JSON.parse(out.stdout.toString()) as Array<{ text: string }>).map((i) => normalisedFn(i.text) ?? '<no FN>').sort();
+    };
+    assert.deepEqual(stored(), fnSet(phone.data));
+    assert.ok(phone.recordText().includes(`accepted ('${p.pc}'`), `the RFCOMM link came from the bridge's adapter hci0 (${p.pc}):\n${phone.recordText()}`);
+    const imp = join(WORK, 's2', 'import.vcf');
+    writeFileSync(imp, card('Bridge One', '+49 40 1'));
+    const r = runBin(['import', '--user', 'local', '--store', 'contacts', imp, '--data-dir', dataDir]);
+    assert.equal(r.status, 0, r.stderr);
+    await sync(2, 'two-way', 0, 1);
+    assert.equal(itemCount(phone.data), 61);
+    assert.deepEqual(stored(), fnSet(phone.data));
+    assert.ok(fnSet(phone.data).includes('Bridge One'));
+  });
+
   test('3 two phones at once: both sync concurrently into one store, then converge', async () => {
-    await freshRadio(2);
+    // hci3 is no phone: a spare controller that lines up btvirt's connection handles (harness.ts, alignHandles)
+    await freshRadio(3);
     pair('hci1');
     pair('hci2');
     const bridge = await Bridge.start('s3');
-    const a = await Phone.start('s3', 'hci1');
-    const b = await Phone.start('s3', 'hci2');
+    // phone A is slowed a little (vphone waits 50 ms before each OBEX packet) so the two sessions overlap
+    const a = await Phone.start('s3', 'hci1', ['--max-packet', '1024', '--delay-ms', '50']);
+    const b = await Phone.start('s3', 'hci2', ['--max-packet', '4096']);
     await genVcards(COPY, a.data, 40, 41);
     await genVcards(COPY, b.data, 40, 42);
     const expected = [...fnSet(a.data), ...fnSet(b.data)].sort();
-    const [ra, rb] = await Promise.all([a.sync('slow'), b.sync('slow')]);
-    assert.ok(ra.ok, `${ra.line}${detail(bridge, a)}`);
-    assert.ok(rb.ok, `${rb.line}${detail(bridge, b)}`);
+    await noAcl(['hci0', 'hci1', 'hci2', 'hci3']);
+    const syncA = a.sync('slow');
+    await waitFor(() => linkEvents(bridge, a.address).some((l) => l.msg === 'link open'), 'phone A\'s link');
+    const holdLog = join(WORK, 's3', 'hold.log');
+    const aligner = await alignHandles('hci2', 'hci3', holdLog);
+    const before = JSON.stringify(['hci0', 'hci1', 'hci2', 'hci3'].map((h) => [h, aclLinks(h)]));
+    const syncB = b.sync('slow');
+    try {
+      await waitFor(() => linkEvents(bridge, b.address).some((l) => l.msg === 'link open'), 'phone B\'s link', 120_000);
+    } catch (e) {
+      throw new Error(`${String(e)}\nACL links before B: ${before}\nnow: ${JSON.stringify(['hci0', 'hci1', 'hci2', 'hci3'].map((h) => [h, aclLinks(h)]))}`
+        + `\n--- hold\n${readFileSync(holdLog, 'utf8')}${detail(bridge, b)}`, { cause: e });
+    }
+    const handles = JSON.stringify(['hci0', 'hci1', 'hci2', 'hci3'].map((h) => [h, aclLinks(h)]));
+    const [ra, rb] = await Promise.all([syncA, syncB]);
+    await stopChild(aligner);
+    assert.ok(ra.ok, `${ra.line}${detail(bridge, a)}\nACL links: ${before} then ${handles}`);
+    assert.ok(rb.ok, `${rb.line}${detail(bridge, b)}\nACL links: ${before} then ${handles}`);
     assert.deepEqual(bridge.storeFns(), expected);
     // both links were open at the same time: each phone's link opened before the other's first closed
     const events = bridge.logs().map((l) => JSON.stringify(l));
     const first = (addr: string, msg: string): number => events.findIndex((l) => l.includes(`bt:${addr}`) && l.includes(`"msg":"${msg}"`));
     assert.ok(first(a.address, 'link open') < first(b.address, 'link closed') && first(b.address, 'link open') < first(a.address, 'link closed'),
       'the two phones\' links overlapped');
+    // both sessions ran at the same time: each one's end came after the other one's start
+    const sessions = (addr: string): number[] => events.flatMap((l, i) => (l.includes(`bt:${addr}`) && /"msg":"(addressbook: slow|session ok)/.test(l) ? [i] : []));
+    const [sa, sb] = [sessions(a.address), sessions(b.address)];
+    assert.ok(sa.length === 2 && sb.length === 2 && sa[0]! < sb[1]! && sb[0]! < sa[1]!, `the two sessions overlapped: ${JSON.stringify({ sa, sb })}`);
     for (const p of [a, b, a]) {
+      await noAcl(['hci0', 'hci1', 'hci2', 'hci3']);
       const r = await p.sync('two-way');
       assert.ok(r.ok, `${r.line}${detail(bridge, p)}`);
     }
@@ -102,15 +157,17 @@ describe('Bluetooth against real BlueZ in the VM', { timeout: 1_200_000 }, () =>
     const imp = join(WORK, 's4', 'import.vcf');
     writeFileSync(imp, card('Bridge One', '+49 40 1') + card('Bridge Two', '+49 40 2'));
     bridge.import(imp);
-    // Every session's link is cut in the middle of the PUT of the phone's data package (message 2).
+    // The link is cut in the middle of the PUT of the phone's data package (message 2), and the phone
+    // gives up (no SyncML resend: with one, the bridge keeps the session and the resend over a new
+    // link completes it, which is not what this scenario is about).
     const phone = await Phone.start('s4', 'hci1', ['--max-packet', '512', '--drop-after-messages', '2', '--drop-point', 'mid-put', '--drop-repeat']);
     await genVcards(COPY, phone.data, 30, 43);
-    const failed = await phone.sync('slow', { SYNCEVO_RETRY_DURATION: '20', SYNCEVO_RETRY_INTERVAL: '5' });
+    const failed = await phone.sync('slow', { SYNCEVO_RETRY_DURATION: '0', SYNCEVO_RETRY_INTERVAL: '0' });
     assert.ok(!failed.ok, failed.line);
     assert.deepEqual(bridge.storeFns(), ['Bridge One', 'Bridge Two'], 'nothing of a half-received package is committed');
-    // each cut link was closed by the bridge before the phone came back with the next one
+    // the cut link was closed by the bridge
     const links = linkEvents(bridge, phone.address).filter((l) => l.msg === 'link open' || l.msg === 'link closed').map((l) => l.msg);
-    assert.ok(links.length >= 4, JSON.stringify(links));
+    assert.ok(links.length >= 2, JSON.stringify(links));
     for (let i = 0; i < links.length; i++) assert.equal(links[i], i % 2 === 0 ? 'link open' : 'link closed', JSON.stringify(links));
     assert.ok(bridge.logs().some((l) => l.msg === 'link closed' && JSON.stringify(l).includes(`bt:${phone.address}`)), 'link end logged');
 

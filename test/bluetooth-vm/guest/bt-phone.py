@@ -22,6 +22,12 @@ gives it a Bluetooth radio:
       (00000001-0000-1000-8000-0002ee000002), take its RFCOMM channel from the record, connect
       from hciN, then copy bytes both ways. A TCP reset (vphone's injected drop) closes the RFCOMM
       socket at once (shutdown), so the bridge sees the phone vanish mid-sync.
+  bt-phone.py acl hciN
+      Prints the adapter's ACL links as JSON (`hcitool con`: peer address and connection handle).
+  bt-phone.py hold --from hciN --to hciM
+      Opens an L2CAP link (SDP, PSM 1) from hciN to hciM (made connectable first) and keeps it
+      until SIGTERM; prints READY. The harness uses it to line up btvirt's connection handles
+      (see harness.ts, alignHandles).
   bt-phone.py client-record --phone hciN --channel C --to PORT [--log FILE]
       Host-initiated links: publish the phone's SyncML Client record (class
       00000002-0000-1000-8000-0002ee000002, RFCOMM C) and relay each RFCOMM connection accepted on
@@ -222,6 +228,43 @@ def cmd_pair(args):
     os._exit(0)
 
 
+def acl_links(adapter):
+    out = subprocess.run(['hcitool', '-i', adapter, 'con'], capture_output=True, text=True, timeout=20)
+    return [{'peer': m.group(1), 'handle': int(m.group(2))}
+            for m in re.finditer(r'ACL ([0-9A-F:]{17}) handle (\d+)', out.stdout)]
+
+
+def cmd_acl(args):
+    print(json.dumps(acl_links(args.adapter)))
+
+
+def cmd_hold(args):
+    b = lib()
+    import dbus  # noqa: PLC0415
+    src = adapter_address(args.src)
+    path, dst = b.power_on(args.dst)
+    b.set_prop(path, 'org.bluez.Adapter1', 'Discoverable', dbus.Boolean(True))
+    s = None
+    for attempt in range(1, 4):
+        try:
+            s = socket.socket(socket.AF_BLUETOOTH, socket.SOCK_SEQPACKET, socket.BTPROTO_L2CAP)
+            s.settimeout(30)
+            s.bind((src, 0))
+            s.connect((dst.upper(), 1))
+            break
+        except OSError as e:
+            log(f'hold {args.src} -> {args.dst}: attempt {attempt} failed: {e!r}')
+            s.close()
+            if attempt == 3:
+                raise
+            time.sleep(1)
+    log(f'hold {args.src} -> {args.dst}: L2CAP open, ACL links of {args.src}: {acl_links(args.src)}')
+    print('READY', flush=True)
+    signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
+    while True:
+        time.sleep(3600)
+
+
 def cmd_client_record(args):
     b = lib()
     ph_addr = adapter_address(args.phone)
@@ -262,6 +305,12 @@ def main():
     p = sub.add_parser('pair')
     p.add_argument('--pc', required=True)
     p.add_argument('--phone', required=True)
+    p = sub.add_parser('acl')
+    p.add_argument('adapter')
+    p = sub.add_parser('hold')
+    p.add_argument('--from', dest='src', required=True)
+    p.add_argument('--to', dest='dst', required=True)
+    p.add_argument('--log')
     for name in ('relay', 'client-record'):
         p = sub.add_parser(name)
         p.add_argument('--phone', required=True)
@@ -276,7 +325,7 @@ def main():
     if getattr(args, 'log', None):
         LOG = open(args.log, 'a', buffering=1)
     {'agent': cmd_agent, 'addr': cmd_addr, 'set': cmd_set, 'pair': cmd_pair, 'relay': cmd_relay,
-     'client-record': cmd_client_record}[args.cmd](args)
+     'client-record': cmd_client_record, 'acl': cmd_acl, 'hold': cmd_hold}[args.cmd](args)
 
 
 if __name__ == '__main__':
