@@ -66,13 +66,15 @@ export async function freshRadio(phones: number): Promise<void> {
   spawnSync('btvm-down', { stdio: 'inherit' });
   // phones are BT 2.x without Secure Connections (and SC on both ends races on these links: btvm README)
   const sc = Array.from({ length: phones }, (_, i) => String(i + 1)).join(' ');
-  let up = spawnSync('btvm-up', [String(phones + 1)], { env: { ...process.env, BTVM_SC_OFF: sc }, encoding: 'utf8' });
+  // BTVM_BTMON=1 on the host (run.sh passes it as /btvm/btmon): a btmon trace per scenario in the logs
+  const btmon = existsSync('/btvm/btmon') ? { BTVM_BTMON: '1' } : {};
+  let up = spawnSync('btvm-up', [String(phones + 1)], { env: { ...process.env, ...btmon, BTVM_SC_OFF: sc }, encoding: 'utf8' });
   if (up.status !== 0) {
     // under TCG on a busy host btvirt can miss the kernel's HCI init deadline ("Opcode 0x0c03 failed:
     // -110") and btvm-up gives up after 10 s: one fresh try, logged
     console.error(`freshRadio: btvm-up failed, retrying once: ${up.stdout}${up.stderr}`);
     spawnSync('btvm-down', { stdio: 'inherit' });
-    up = spawnSync('btvm-up', [String(phones + 1)], { env: { ...process.env, BTVM_SC_OFF: sc }, encoding: 'utf8' });
+    up = spawnSync('btvm-up', [String(phones + 1)], { env: { ...process.env, ...btmon, BTVM_SC_OFF: sc }, encoding: 'utf8' });
   }
   assert.equal(up.status, 0, `btvm-up failed: ${up.stdout}${up.stderr}`);
   await startChild('/usr/bin/python3', [BT_PHONE, 'agent'], /^READY$/m, 'the Bluetooth agent');

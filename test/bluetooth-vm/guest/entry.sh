@@ -15,5 +15,5 @@ ARGS=()
 node --import tsx --test --test-reporter=spec --test-concurrency=1 "${ARGS[@]}" test/bluetooth-vm/bluetooth.vm.ts
 rc=$?
 mkdir -p .cache/btvm/logs && rm -rf .cache/btvm/logs/work && cp -a /tmp/btvm-test .cache/btvm/logs/work 2>/dev/null
-cp /tmp/bluetoothd.log /tmp/btvirt.log .cache/btvm/logs/ 2>/dev/null
+cp /tmp/bluetoothd.log /tmp/btvirt.log /tmp/btmon.txt .cache/btvm/logs/ 2>/dev/null
 exit $rc
