@@ -192,19 +192,24 @@ def cmd_pair(args):
     pc_path, pc_addr = b.power_on(args.pc)
     ph_path, ph_addr = b.power_on(args.phone)
     b.set_prop(ph_path, 'org.bluez.Adapter1', 'Discoverable', dbus.Boolean(True))
-    dev = b.find_device(pc_path, ph_addr)
-    if dev is None:
-        ad = dbus.Interface(b.bus.get_object('org.bluez', pc_path), 'org.bluez.Adapter1')
-        ad.SetDiscoveryFilter({'Transport': 'bredr'})
-        ad.StartDiscovery()
-        b.run_loop(lambda: b.find_device(pc_path, ph_addr) is not None, 60)
-        ad.StopDiscovery()
-        dev = b.find_device(pc_path, ph_addr)
-    if dev is None:
-        sys.exit(f'pair: {args.pc} did not discover {ph_addr}')
-    devif = dbus.Interface(b.bus.get_object('org.bluez', dev), 'org.bluez.Device1')
+    def discover():
+        found = b.find_device(pc_path, ph_addr)
+        if found is None:
+            ad = dbus.Interface(b.bus.get_object('org.bluez', pc_path), 'org.bluez.Adapter1')
+            ad.SetDiscoveryFilter({'Transport': 'bredr'})
+            ad.StartDiscovery()
+            b.run_loop(lambda: b.find_device(pc_path, ph_addr) is not None, 60)
+            ad.StopDiscovery()
+            found = b.find_device(pc_path, ph_addr)
+        if found is None:
+            sys.exit(f'pair: {args.pc} did not discover {ph_addr}')
+        return found, dbus.Interface(b.bus.get_object('org.bluez', found), 'org.bluez.Device1')
+    dev, devif = discover()
     result = {}
     for attempt in range(1, 4):
+        if 'UnknownObject' in result.get('err', ''):
+            # the discovered (temporary) device object went away before Pair(): discover it again
+            dev, devif = discover()
         result = {}
         devif.Pair(timeout=60, reply_handler=lambda: result.update(ok=1),
                    error_handler=lambda e: result.update(err=str(e)))
