@@ -105,16 +105,18 @@ describe('Bluetooth against real BlueZ in the VM', { timeout: 1_200_000 }, () =>
     pair('hci1');
     pair('hci2');
     const bridge = await Bridge.start('s3');
-    // Phone A is slowed down (vphone waits 150 ms before each of its 1 KiB OBEX packets: about 40 s
-    // for its data) so that its link is still up when phone B pages the bridge: B's SyncEvolution
-    // start and SDP search take some 20 s under TCG, and alignHandles needs A's link (handle 42) up.
-    const a = await Phone.start('s3', 'hci1', ['--max-packet', '1024', '--delay-ms', '150']);
+    // Phone A is slowed down (vphone waits 300 ms before each of its 1 KiB OBEX packets) so that its
+    // session is still running when phone B pages the bridge: B's SyncEvolution start and SDP search
+    // take some 20 s under TCG, and alignHandles needs A's link (handle 42) up. (With 150 ms the links
+    // overlapped and both syncs were right, but A's session had ended before B's began.)
+    const a = await Phone.start('s3', 'hci1', ['--max-packet', '1024', '--delay-ms', '300']);
     const b = await Phone.start('s3', 'hci2', ['--max-packet', '4096']);
     await genVcards(COPY, a.data, 40, 41);
     await genVcards(COPY, b.data, 40, 42);
     const expected = [...fnSet(a.data), ...fnSet(b.data)].sort();
     await noAcl(['hci0', 'hci1', 'hci2', 'hci3']);
-    const syncA = a.sync('slow');
+    // its slow HTTP answers must not make SyncEvolution resend (default: after 20 s)
+    const syncA = a.sync('slow', { SYNCEVO_RETRY_INTERVAL: '300', SYNCEVO_RETRY_DURATION: '600' });
     await waitFor(() => linkEvents(bridge, a.address).some((l) => l.msg === 'link open'), 'phone A\'s link');
     const holdLog = join(WORK, 's3', 'hold.log');
     const aligner = await alignHandles('hci2', 'hci3', holdLog);
