@@ -27,10 +27,13 @@ mkdir -p "$CACHE/peer"
 for f in build.sh run.sh guest; do ln -sfn "$PEERS/btvm/$f" "$CACHE/peer/$f"; done
 if [ ! -f "$CACHE/peer/out/vmlinuz" ] || [ ! -f "$CACHE/peer/out/initrd.base" ]; then
   log "building the btvm guest (../shared/peers/btvm/build.sh, output in $CACHE/peer/out)"
-  "$CACHE/peer/build.sh"
+  # NODE=host explicitly: under `npm run`, npm exports NODE=/path/to/node, which build.sh would
+  # take for its own NODE=host|debian|none setting and then put no node in the guest.
+  NODE=host "$CACHE/peer/build.sh"
 fi
 RFS=$CACHE/peer/out/rootfs
 [ -x "$RFS/usr/libexec/bluetooth/bluetoothd" ] || { echo "prepare: no guest rootfs at $RFS" >&2; exit 1; }
+[ -x "$RFS/opt/node/bin/node" ] || { echo "prepare: the guest has no node ($RFS/opt/node/bin/node); remove $CACHE/peer/out and run again" >&2; exit 1; }
 
 # ---- SyncEvolution for the guest
 OV=$CACHE/syncevo-root
