@@ -19,11 +19,12 @@
 // Assertions are on data: the bridge's store through `syncml-bridge export --format json` and the
 // phone's SyncEvolution data dir, plus the bridge's log lines about each link.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fnSet, genVcards, itemCount, normalisedFn } from '../helpers/syncevo.js';
-import { runBin } from '../helpers/cli.js';
+import { ROOT, runBin } from '../helpers/cli.js';
 import { BluetoothLinks } from '../../src/transport/bluetooth.js';
 import { TransportError } from '../../src/errors.js';
 import { aclLinks, adapterProperty, alignHandles, Bridge, card, COPY, freshRadio, linkEvents, pair, PcSuitePhone, Phone, requireGuest, runBinAsync, stopAll, stopChild, noAcl, waitFor, WORK } from './harness.js';
@@ -225,5 +226,51 @@ describe('Bluetooth against real BlueZ in the VM', { timeout: 1_200_000 }, () =>
     assert.ok(refused.length >= 1, `no refusal logged${detail(bridge, phone)}`);
     assert.match(JSON.stringify(refused[0]), new RegExp(`${phone.address}.*not paired.*bluetoothctl pair`));
     assert.equal(await bridge.stop(), 0);
+  });
+
+  test('7 the service user (not root, not in group bluetooth): on a bus whose BlueZ policy has no default hole, refused without dbus/syncml-bridge.conf and syncing with it', async () => {
+    await freshRadio(1);
+    const user = 'syncml-bridge';
+    if (spawnSync('id', ['-u', user]).status !== 0) assert.equal(spawnSync('useradd', ['--system', '--no-create-home', '--shell', '/usr/sbin/nologin', user]).status, 0, 'useradd');
+    const reload = (): void => {
+      const r = spawnSync('dbus-send', ['--system', '--print-reply', '--dest=org.freedesktop.DBus', '/org/freedesktop/DBus', 'org.freedesktop.DBus.ReloadConfig'], { encoding: 'utf8' });
+      assert.equal(r.status, 0, `ReloadConfig: ${r.stderr}`);
+    };
+    // BlueZ 5.66's own bluetooth.conf lets every user call org.bluez (<policy context="default">);
+    // distributions that ship it without that hole (group or console only) are the case the file
+    // is for: take the hole out for this scenario.
+    const bluezConf = '/etc/dbus-1/system.d/bluetooth.conf';
+    const original = readFileSync(bluezConf, 'utf8');
+    const strict = original.replace(/<policy context="default">[\s\S]*?<\/policy>/, '');
+    assert.notEqual(strict, original, 'BlueZ policy has a default-context block to take out');
+    const policy = '/etc/dbus-1/system.d/syncml-bridge.conf';
+    writeFileSync(bluezConf, strict);
+    rmSync(policy, { force: true });
+    reload();
+    try {
+      const dataDir = join(WORK, 's7-denied', 'var');
+      mkdirSync(dataDir, { recursive: true });
+      spawnSync('chown', ['-R', `${user}:${user}`, join(WORK, 's7-denied')]);
+      const denied = spawnSync('/usr/bin/setpriv', [`--reuid=${user}`, `--regid=${user}`, '--clear-groups', process.execPath, ...await Bridge.args(dataDir, [])], { encoding: 'utf8', timeout: 60_000 });
+      assert.equal(denied.status, 1, `${denied.stdout}${denied.stderr}`);
+      assert.match(denied.stderr, /the D-Bus policy does not let this user talk to org\.bluez; see docs\/bluetooth\.md/);
+
+      // the operator's step: install the package's policy file and reload the bus
+      copyFileSync(join(ROOT, 'dbus/syncml-bridge.conf'), policy);
+      reload();
+      pair('hci1');
+      const bridge = await Bridge.start('s7', [], user);
+      const phone = await Phone.start('s7', 'hci1', ['--max-packet', '4096']);
+      await genVcards(COPY, phone.data, 30, 71);
+      const slow = await phone.sync('slow');
+      assert.ok(slow.ok, `${slow.line}${detail(bridge, phone)}`);
+      assert.deepEqual(slow.remote.slice(0, 3), [30, 0, 0], slow.line);
+      assert.deepEqual(bridge.storeFns(), fnSet(phone.data));
+      assert.equal(await bridge.stop(), 0);
+    } finally {
+      writeFileSync(bluezConf, original);
+      rmSync(policy, { force: true });
+      reload();
+    }
   });
 });

@@ -155,13 +155,22 @@ export function adapterProperty(adapter: string, name: 'Powered' | 'Discoverable
 export class Bridge {
   private constructor(readonly dataDir: string, private readonly proc: { child: ChildProcess; out: () => string; err: () => string }) {}
 
-  static async start(name: string, extra: readonly string[] = []): Promise<Bridge> {
+  /** `user`: run as that (unprivileged) user, as the systemd unit does, through setpriv. */
+  static async start(name: string, extra: readonly string[] = [], user?: string): Promise<Bridge> {
     const dataDir = join(WORK, name, 'var');
     mkdirSync(dataDir, { recursive: true });
-    const proc = await startChild(process.execPath, [BIN, 'serve', '--data-dir', dataDir, '--bluetooth=hci0', '--obex-tcp', `127.0.0.1:${await freePort()}`,
-      '--http', `127.0.0.1:${await freePort()}`, '--log-level', 'info', ...extra], /ready/, 'syncml-bridge serve');
+    const args = await Bridge.args(dataDir, extra);
+    if (user !== undefined) spawnSync('chown', ['-R', `${user}:${user}`, join(WORK, name)]);
+    const proc = user === undefined
+      ? await startChild(process.execPath, args, /ready/, 'syncml-bridge serve')
+      : await startChild('/usr/bin/setpriv', [`--reuid=${user}`, `--regid=${user}`, '--clear-groups', process.execPath, ...args], /ready/, `syncml-bridge serve as ${user}`);
     assert.match(proc.out(), /Bluetooth RFCOMM: adapter hci0 \(SyncML Server SDP record/);
     return new Bridge(dataDir, proc);
+  }
+
+  static async args(dataDir: string, extra: readonly string[]): Promise<string[]> {
+    return [BIN, 'serve', '--data-dir', dataDir, '--bluetooth=hci0', '--obex-tcp', `127.0.0.1:${await freePort()}`,
+      '--http', `127.0.0.1:${await freePort()}`, '--log-level', 'info', ...extra];
   }
 
   get out(): string {
